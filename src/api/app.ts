@@ -1,0 +1,120 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { ServerConfig } from '../config.js';
+import { badRequest, OutcomeError, outcome } from '../fhir/outcome.js';
+import type { Database } from '../store/db.js';
+import { practiceExists, PRACTICE_ID_RE } from '../store/practice.js';
+import { sendOutcome, toOutcomeError } from './errors.js';
+import { routeFhirRequest } from './router/router.js';
+import type { FhirRequest } from './router/types.js';
+
+export const FHIR_BASE = '/fhir/R4';
+/** Until sign-in exists (the access-control issue), a request may name its practice in this header. */
+export const PRACTICE_HEADER = 'x-medassist-practice';
+
+export interface AppOptions {
+  db: Database;
+  config: Pick<ServerConfig, 'practice' | 'bodyLimit' | 'baseUrl' | 'logLevel'>;
+}
+
+/**
+ * The HTTP layer: turns requests into FhirRequests and FhirResponses into replies. It never writes SQL
+ * and holds no FHIR rules (those are in api/router and store).
+ */
+export function buildApp({ db, config }: AppOptions): FastifyInstance {
+  const app = Fastify({
+    bodyLimit: config.bodyLimit,
+    // Request logs carry no query strings or bodies: they may name patients (see onResponse below).
+    logController: new LogController({ disableRequestLogging: true }),
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    return503OnClosing: true,
+  });
+
+  const jsonParser = (_req: unknown, body: string, done: (err: Error | null, value?: unknown) => void): void => {
+    if (body.length === 0) {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(body));
+    } catch {
+      done(badRequest('the body is not valid JSON', 'body'));
+    }
+  };
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    ['application/fhir+json', 'application/json', 'application/json-patch+json'],
+    { parseAs: 'string' },
+    jsonParser
+  );
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body)
+  );
+
+  app.setErrorHandler((err, request, reply) => sendOutcome(reply, toOutcomeError(err, request)));
+  app.setNotFoundHandler((request, reply) =>
+    sendOutcome(reply, new OutcomeError(404, outcome('error', 'not-found', `nothing is served at ${request.method} ${request.url.split('?')[0]}`)))
+  );
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request'
+    );
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await db.query('SELECT 1');
+      return reply.send({ status: 'ok', engine: db.engine });
+    } catch {
+      return reply.status(503).send({ status: 'unavailable' });
+    }
+  });
+
+  const knownPractices = new Set<string>();
+  const practiceFor = async (header: string | string[] | undefined): Promise<string> => {
+    const id = typeof header === 'string' && header.length > 0 ? header : config.practice;
+    if (knownPractices.has(id)) {
+      return id;
+    }
+    if (!PRACTICE_ID_RE.test(id) || !(await practiceExists(db, id))) {
+      throw badRequest(`unknown practice "${id}"`, PRACTICE_HEADER);
+    }
+    knownPractices.add(id);
+    return id;
+  };
+
+  app.route({
+    method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    url: `${FHIR_BASE}/*`,
+    handler: async (request, reply) => {
+      const practiceId = await practiceFor(request.headers[PRACTICE_HEADER]);
+      const baseUrl = config.baseUrl ?? `${request.protocol}://${request.host}${FHIR_BASE}`;
+      const url = request.url;
+      const q = url.indexOf('?');
+      const path = (q >= 0 ? url.slice(0, q) : url).slice(FHIR_BASE.length + 1);
+      const method = request.method as FhirRequest['method'];
+      if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && request.body === undefined && !path.endsWith('_search')) {
+        throw badRequest('the request has no body', 'body');
+      }
+      if (method === 'PATCH' && !/json-patch\+json/.test(request.headers['content-type'] ?? '')) {
+        throw new OutcomeError(415, outcome('error', 'not-supported', 'PATCH takes application/json-patch+json', 'Content-Type'));
+      }
+      const response = await routeFhirRequest(
+        { db, ctx: { practiceId, baseUrl } },
+        {
+          method,
+          path: decodeURIComponent(path),
+          query: q >= 0 ? [...new URLSearchParams(url.slice(q + 1)).entries()] : [],
+          headers: request.headers as Record<string, string | undefined>,
+          body: request.body,
+        }
+      );
+      reply.status(response.status).headers(response.headers);
+      if (response.body === undefined || method === 'HEAD') {
+        return reply.send();
+      }
+      return reply.header('content-type', 'application/fhir+json; charset=utf-8').send(JSON.stringify(response.body));
+    },
+  });
+  return app;
+}

@@ -1,0 +1,334 @@
+import { randomUUID } from 'node:crypto';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import { isResourceType } from '../../fhir/definitions.js';
+import { badRequest, isOutcomeError, OutcomeError, outcome, preconditionFailed, serverError } from '../../fhir/outcome.js';
+import { checkIfMatch, ID_RE, planCreate, planUpdate, type CurrentRow } from '../../store/repository.js';
+import type { SqlConnection } from '../../store/db.js';
+import { applyWrites, type PendingWrite } from '../../store/writes.js';
+import { matchConditional } from './conditional.js';
+import type { FhirRequest, FhirResponse, RouterEnv } from './types.js';
+
+type Route = (env: RouterEnv, req: FhirRequest) => Promise<FhirResponse>;
+
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content' };
+
+/**
+ * Batch and transaction Bundles (FHIR R4 http.html#transaction). A transaction is one database
+ * transaction: every entry succeeds or nothing is stored. Entries run in the spec's order (DELETE, POST,
+ * PUT/PATCH, GET); urn:uuid fullUrls and conditional references ("Organization?identifier=...") are
+ * resolved into Type/id references first. Plain creates and updates are written in one batch.
+ */
+export async function processBundle(env: RouterEnv, body: unknown, route: Route): Promise<Bundle> {
+  const bundle = body as Bundle;
+  if (typeof body !== 'object' || body === null || bundle.resourceType !== 'Bundle') {
+    throw badRequest('POST to the base URL takes a Bundle of type batch or transaction', 'resourceType');
+  }
+  if (bundle.type !== 'batch' && bundle.type !== 'transaction') {
+    throw badRequest(`Bundle.type must be batch or transaction, got "${String(bundle.type)}"`, 'Bundle.type');
+  }
+  const entries = bundle.entry ?? [];
+  entries.forEach((entry, i) => checkEntry(entry, i));
+  if (bundle.type === 'batch') {
+    return processBatch(env, entries, route);
+  }
+  if (env.tx) {
+    return processTransaction({ ...env, tx: env.tx }, entries, route);
+  }
+  return env.db.transaction((tx) => processTransaction({ ...env, tx }, entries, route));
+}
+
+function checkEntry(entry: BundleEntry, i: number): void {
+  const where = `Bundle.entry[${i}]`;
+  const method = entry.request?.method;
+  if (!method || !['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].includes(method)) {
+    throw badRequest('each entry needs request.method (GET, POST, PUT, PATCH or DELETE)', `${where}.request.method`);
+  }
+  if (!entry.request?.url) {
+    throw badRequest('each entry needs request.url', `${where}.request.url`);
+  }
+  if ((method === 'POST' || method === 'PUT') && !entry.resource) {
+    throw badRequest(`a ${method} entry needs a resource`, `${where}.resource`);
+  }
+}
+
+function toRequest(entry: BundleEntry, resource: unknown): FhirRequest {
+  const url = (entry.request?.url ?? '').replace(/^\//, '');
+  const q = url.indexOf('?');
+  const path = q >= 0 ? url.slice(0, q) : url;
+  const query = q >= 0 ? [...new URLSearchParams(url.slice(q + 1)).entries()] : [];
+  const r = entry.request;
+  return {
+    method: r?.method as FhirRequest['method'],
+    path,
+    query,
+    headers: {
+      'if-match': r?.ifMatch,
+      'if-none-exist': r?.ifNoneExist,
+      prefer: 'return=representation',
+    },
+    body: resource,
+  };
+}
+
+function responseEntry(res: FhirResponse, includeResource: boolean): BundleEntry {
+  return {
+    ...(includeResource && res.body ? { resource: res.body } : {}),
+    response: {
+      status: `${res.status} ${STATUS_TEXT[res.status] ?? ''}`.trim(),
+      ...(res.headers.location ? { location: res.headers.location } : {}),
+      ...(res.headers.etag ? { etag: res.headers.etag } : {}),
+      ...(res.headers['last-modified'] ? { lastModified: new Date(res.headers['last-modified']).toISOString() } : {}),
+    },
+  };
+}
+
+async function processBatch(env: RouterEnv, entries: BundleEntry[], route: Route): Promise<Bundle> {
+  const out: BundleEntry[] = [];
+  for (const entry of entries) {
+    try {
+      const res = await route(env, toRequest(entry, entry.resource));
+      out.push(responseEntry(res, entry.request?.method === 'GET'));
+    } catch (err) {
+      const e = isOutcomeError(err) ? err : serverError();
+      out.push({ response: { status: String(e.status), outcome: e.outcome } });
+    }
+  }
+  return { resourceType: 'Bundle', type: 'batch-response', entry: out };
+}
+
+const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
+
+async function processTransaction(env: RouterEnv & { tx: SqlConnection }, entries: BundleEntry[], route: Route): Promise<Bundle> {
+  const ctx = env.ctx;
+  // 1. Decide every new resource's id, so references can be rewritten before anything is written.
+  const idFor = new Map<string, string>(); // fullUrl -> Type/id
+  const createIds: (string | undefined)[] = entries.map(() => undefined);
+  const existingForCreate: (string | undefined)[] = entries.map(() => undefined);
+  const seenTargets = new Set<string>();
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    const method = entry.request?.method;
+    const url = entry.request?.url ?? '';
+    const type = entry.resource?.resourceType;
+    if (method === 'POST' && type) {
+      if (entry.request?.ifNoneExist) {
+        const ids = await matchConditional(env, type, entry.request.ifNoneExist, `Bundle.entry[${i}].request.ifNoneExist`);
+        if (ids.length > 1) {
+          throw preconditionFailed(`ifNoneExist matched more than one ${type}`, `Bundle.entry[${i}].request.ifNoneExist`);
+        }
+        existingForCreate[i] = ids[0];
+      }
+      const id = existingForCreate[i] ?? randomUUID();
+      createIds[i] = id;
+      if (entry.fullUrl) {
+        idFor.set(entry.fullUrl, `${type}/${id}`);
+      }
+    } else if (method === 'PUT' && type) {
+      const target = await putTarget(env, url, type, i);
+      createIds[i] = target;
+      const key = `${type}/${target}`;
+      if (seenTargets.has(key)) {
+        throw badRequest(`${key} appears more than once in the transaction`, `Bundle.entry[${i}].request.url`);
+      }
+      seenTargets.add(key);
+      if (entry.fullUrl) {
+        idFor.set(entry.fullUrl, key);
+      }
+    }
+  }
+  // 2. Rewrite urn:uuid and conditional references everywhere.
+  const conditionalCache = new Map<string, string>();
+  const resources: (Resource | undefined)[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const r = entries[i].resource;
+    resources.push(r ? ((await rewriteReferences(env, r, idFor, conditionalCache, `Bundle.entry[${i}].resource`)) as Resource) : undefined);
+  }
+  // 3. Run entries in the spec's order; plain POSTs and PUTs are written as one batch.
+  const order = entries.map((_, i) => i).sort((a, b) => ORDER[entries[a].request?.method ?? 'GET'] - ORDER[entries[b].request?.method ?? 'GET']);
+  const results: BundleEntry[] = new Array<BundleEntry>(entries.length);
+  const batched: { index: number; write: PendingWrite; status: number }[] = [];
+  const flush = async (): Promise<void> => {
+    await applyWrites(env.tx, ctx.practiceId, batched.map((b) => b.write));
+    for (const b of batched) {
+      const content = b.write.content as Resource;
+      results[b.index] = responseEntry(
+        {
+          status: b.status,
+          headers: {
+            location: `${ctx.baseUrl}/${content.resourceType}/${content.id}/_history/${content.meta?.versionId}`,
+            etag: `W/"${content.meta?.versionId}"`,
+            'last-modified': content.meta?.lastUpdated as string,
+          },
+        },
+        false
+      );
+    }
+    batched.length = 0;
+  };
+  // Lock and read the current rows of every plain PUT in one statement.
+  const putIndexes = order.filter((i) => entries[i].request?.method === 'PUT' && resources[i]);
+  const current = await currentRows(env.tx, ctx.practiceId, putIndexes.map((i) => [resources[i]?.resourceType as string, createIds[i] as string]));
+  let phase = -1;
+  for (const i of order) {
+    const entry = entries[i];
+    const method = entry.request?.method ?? 'GET';
+    if (ORDER[method] !== phase) {
+      await flush();
+      phase = ORDER[method];
+    }
+    const where = `Bundle.entry[${i}]`;
+    try {
+      const resource = resources[i];
+      if (method === 'POST' && resource) {
+        if (existingForCreate[i]) {
+          const res = await route(env, { method: 'GET', path: `${resource.resourceType}/${existingForCreate[i]}`, query: [], headers: {} });
+          results[i] = responseEntry({ ...res, status: 200 }, false);
+          continue;
+        }
+        batched.push({ index: i, write: planCreate({ ...resource, id: undefined } as Resource, createIds[i]), status: 201 });
+        continue;
+      }
+      if (method === 'PUT' && resource) {
+        const type = resource.resourceType;
+        const id = createIds[i] as string;
+        if (resource.id !== undefined && resource.id !== id && !/\?/.test(entry.request?.url ?? '')) {
+          throw badRequest(`the resource id "${resource.id}" does not match request.url ${entry.request?.url}`, `${where}.resource.id`);
+        }
+        const row = current.get(`${type}/${id}`);
+        checkIfMatch(entry.request?.ifMatch, row);
+        const write = planUpdate({ ...resource, id } as Resource, id, row);
+        if (write) {
+          batched.push({ index: i, write, status: row && !row.deleted ? 200 : 201 });
+        } else {
+          results[i] = responseEntry({ status: 200, headers: { etag: `W/"${row?.version_id}"` } }, false);
+        }
+        continue;
+      }
+      const res = await route(env, toRequest(entry, resource));
+      results[i] = responseEntry(res, method === 'GET' || method === 'HEAD');
+    } catch (err) {
+      throw withEntry(err, where);
+    }
+  }
+  try {
+    await flush();
+  } catch (err) {
+    throw withEntry(err, 'Bundle.entry');
+  }
+  return { resourceType: 'Bundle', type: 'transaction-response', entry: results };
+}
+
+/** Prefixes an entry's issues with where in the Bundle they happened. */
+function withEntry(err: unknown, where: string): unknown {
+  if (!isOutcomeError(err)) {
+    return err;
+  }
+  const issues = (err.outcome.issue ?? []).map((issue) => ({
+    ...issue,
+    expression: (issue.expression ?? ['']).map((e) => (e.startsWith('Bundle.') ? e : `${where}${e ? '.' + e : ''}`)),
+  }));
+  return new OutcomeError(err.status, { ...err.outcome, issue: issues });
+}
+
+async function putTarget(env: RouterEnv, url: string, type: string, i: number): Promise<string> {
+  const clean = url.replace(/^\//, '');
+  const q = clean.indexOf('?');
+  if (q >= 0) {
+    if (clean.slice(0, q) !== type) {
+      throw badRequest(`request.url names ${clean.slice(0, q)} but the resource is a ${type}`, `Bundle.entry[${i}].request.url`);
+    }
+    const ids = await matchConditional(env, type, clean.slice(q + 1), `Bundle.entry[${i}].request.url`);
+    if (ids.length > 1) {
+      throw preconditionFailed(`the conditional update matched more than one ${type}`, `Bundle.entry[${i}].request.url`);
+    }
+    return ids[0] ?? randomUUID();
+  }
+  const [urlType, id, ...rest] = clean.split('/');
+  if (urlType !== type || !id || rest.length > 0 || !ID_RE.test(id)) {
+    throw badRequest(`a PUT entry's request.url must be ${type}/id or ${type}?search, got "${url}"`, `Bundle.entry[${i}].request.url`);
+  }
+  return id;
+}
+
+async function currentRows(tx: SqlConnection, practiceId: string, keys: [string, string][]): Promise<Map<string, CurrentRow>> {
+  const map = new Map<string, CurrentRow>();
+  if (keys.length === 0) {
+    return map;
+  }
+  const result = await tx.query<CurrentRow & { resource_type: string; id: string }>(
+    `SELECT r.resource_type, r.id, r.version_id, r.deleted, r.content FROM resource r
+     JOIN jsonb_to_recordset($2::jsonb) AS x(t text, i text) ON r.resource_type = x.t AND r.id = x.i
+     WHERE r.practice_id = $1 ORDER BY r.resource_type, r.id FOR UPDATE OF r`,
+    [practiceId, JSON.stringify(keys.map(([t, i]) => ({ t, i })))]
+  );
+  for (const row of result.rows) {
+    map.set(`${row.resource_type}/${row.id}`, row);
+  }
+  return map;
+}
+
+async function rewriteReferences(
+  env: RouterEnv,
+  value: unknown,
+  idFor: Map<string, string>,
+  cache: Map<string, string>,
+  path: string
+): Promise<unknown> {
+  if (Array.isArray(value)) {
+    const out = [];
+    for (let i = 0; i < value.length; i++) {
+      out.push(await rewriteReferences(env, value[i], idFor, cache, `${path}[${i}]`));
+    }
+    return out;
+  }
+  if (typeof value !== 'object' || value === null) {
+    return value;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'reference' && typeof v === 'string') {
+      out[k] = await resolveReference(env, v, idFor, cache, `${path}.reference`);
+    } else {
+      out[k] = await rewriteReferences(env, v, idFor, cache, `${path}.${k}`);
+    }
+  }
+  return out;
+}
+
+async function resolveReference(
+  env: RouterEnv,
+  ref: string,
+  idFor: Map<string, string>,
+  cache: Map<string, string>,
+  path: string
+): Promise<string> {
+  const mapped = idFor.get(ref);
+  if (mapped) {
+    return mapped;
+  }
+  if (ref.startsWith('urn:uuid:') || ref.startsWith('urn:oid:')) {
+    throw badRequest(`${ref} is not the fullUrl of any entry in this transaction`, path);
+  }
+  const q = ref.indexOf('?');
+  if (q > 0 && /^[A-Z][A-Za-z]+$/.test(ref.slice(0, q))) {
+    const cached = cache.get(ref);
+    if (cached) {
+      return cached;
+    }
+    const type = ref.slice(0, q);
+    if (!isResourceType(type)) {
+      throw badRequest(`unknown resource type in conditional reference ${ref}`, path);
+    }
+    const ids = await matchConditional(env, type, ref.slice(q + 1), path);
+    if (ids.length !== 1) {
+      throw new OutcomeError(
+        ids.length === 0 ? 400 : 412,
+        outcome('error', ids.length === 0 ? 'not-found' : 'multiple-matches', `the conditional reference ${ref} matched ${ids.length === 0 ? 'nothing' : 'more than one resource'}`, path)
+      );
+    }
+    const resolved = `${type}/${ids[0]}`;
+    cache.set(ref, resolved);
+    return resolved;
+  }
+  return ref;
+}

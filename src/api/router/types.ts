@@ -1,0 +1,27 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { Database, SqlConnection } from '../../store/db.js';
+import type { RequestContext } from '../../store/context.js';
+
+/** A FHIR request with HTTP taken away (Medplum's fhir-router idea): the API, bundles and tests share it. */
+export interface FhirRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+  /** Path below the FHIR base, without a leading slash: "Patient", "Patient/1/_history/2". */
+  path: string;
+  query: [string, string][];
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  body?: unknown;
+}
+
+export interface FhirResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: Resource;
+}
+
+/** Where the router reads and writes: the database, or an open transaction when inside a transaction Bundle. */
+export interface RouterEnv {
+  db: Database;
+  tx?: SqlConnection;
+  ctx: RequestContext;
+}

@@ -1,0 +1,83 @@
+import { Command } from 'commander';
+import { buildApp } from '../api/app.js';
+import { ConfigError, parseServerConfig } from '../config.js';
+import { loadDefinitions } from '../fhir/definitions.js';
+import { openDatabase, redactUrl } from '../store/db.js';
+import { FolderInUseError } from '../store/lock.js';
+import { migrate } from '../store/migrate.js';
+import { countResources, ensurePractice } from '../store/practice.js';
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description(
+      'Start the medassist server: the FHIR R4 API at /fhir/R4 and /healthz. Migrations run at start.\n' +
+        'Settings: flags, else MEDASSIST_* environment variables, else defaults.'
+    )
+    .option('--port <n>', 'port to listen on (MEDASSIST_PORT, default 8080)')
+    .option('--host <h>', 'address to listen on (MEDASSIST_HOST, default 127.0.0.1)')
+    .option('--database <target>', 'pglite:DIR | pglite:memory | postgres://... (MEDASSIST_DATABASE, default pglite:./data)')
+    .option('--practice <id>', 'practice served when a request names none (MEDASSIST_PRACTICE, default demo)')
+    .option('--body-limit <bytes>', 'largest request body (MEDASSIST_BODY_LIMIT, default 16 MiB)')
+    .option('--base-url <url>', 'public FHIR base URL, if behind a proxy (MEDASSIST_BASE_URL)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|silent (MEDASSIST_LOG_LEVEL, default info)')
+    .option('--load-demo', 'load the demo clinic if the practice is empty (what `npm start` does)')
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      await serve(opts);
+    });
+}
+
+async function serve(opts: Record<string, string | boolean | undefined>): Promise<void> {
+  let config;
+  try {
+    config = parseServerConfig({
+      port: opts.port as string | undefined,
+      host: opts.host as string | undefined,
+      database: opts.database as string | undefined,
+      practice: opts.practice as string | undefined,
+      bodyLimit: opts.bodyLimit as string | undefined,
+      baseUrl: opts.baseUrl as string | undefined,
+      logLevel: opts.logLevel as string | undefined,
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`medassist: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  loadDefinitions();
+  let db;
+  try {
+    db = await openDatabase(config.database);
+  } catch (err) {
+    if (err instanceof FolderInUseError) {
+      console.error(`medassist: ${err.message}`);
+      process.exit(3);
+    }
+    const target = config.database.engine === 'postgres' ? redactUrl(config.database.url) : 'the embedded database';
+    console.error(`medassist: cannot open ${target}: ${(err as Error).message}`);
+    process.exit(3);
+  }
+  await migrate(db);
+  await ensurePractice(db, config.practice, config.practice === 'demo' ? 'Riverbend Family Medicine (demo)' : config.practice);
+  if (opts.loadDemo && (await countResources(db, config.practice)) === 0) {
+    const { loadDemoClinic } = await import('./demo.js');
+    await loadDemoClinic(db, config.practice);
+  }
+  const app = buildApp({ db, config });
+  const shutdown = async (): Promise<void> => {
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+  try {
+    const address = await app.listen({ port: config.port, host: config.host });
+    console.log(`medassist: serving the FHIR API at ${address}/fhir/R4 (database: ${config.database.engine})`);
+  } catch (err) {
+    console.error(`medassist: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+    await db.close();
+    process.exit(4);
+  }
+}

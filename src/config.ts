@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { parseDatabaseTarget, type DatabaseTarget } from './store/db.js';
+import { PRACTICE_ID_RE } from './store/practice.js';
+
+/** The server's configuration, parsed once at start (flags override environment variables). */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  database: DatabaseTarget;
+  /** The practice served when a request names none (the demo clinic's by default). */
+  practice: string;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+  /** Public base URL; defaults to http://host:port. */
+  baseUrl?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+const schema = z.object({
+  host: z.string().min(1, 'must not be empty'),
+  port: z.coerce.number().int('must be a whole number').min(0).max(65535, 'must be 0-65535'),
+  database: z.string().transform((value, ctx) => {
+    const parsed = parseDatabaseTarget(value);
+    if (typeof parsed === 'string') {
+      ctx.addIssue({ code: 'custom', message: parsed });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
+  practice: z.string().regex(PRACTICE_ID_RE, 'must be lower-case letters, digits and "-"'),
+  bodyLimit: z.coerce.number().int().min(1024, 'must be at least 1024 bytes'),
+  baseUrl: z.url('must be an absolute URL').optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']),
+});
+
+/** Names of each setting as a user types it, for error messages. */
+const SETTING_NAMES: Record<string, string> = {
+  host: '--host / MEDASSIST_HOST',
+  port: '--port / MEDASSIST_PORT',
+  database: '--database / MEDASSIST_DATABASE',
+  practice: '--practice / MEDASSIST_PRACTICE',
+  bodyLimit: '--body-limit / MEDASSIST_BODY_LIMIT',
+  baseUrl: '--base-url / MEDASSIST_BASE_URL',
+  logLevel: '--log-level / MEDASSIST_LOG_LEVEL',
+};
+
+export class ConfigError extends Error {}
+
+/** Parses flags over environment over defaults; throws a ConfigError with one line naming the bad setting. */
+export function parseServerConfig(
+  flags: Partial<Record<keyof ServerConfig, string | undefined>>,
+  env: NodeJS.ProcessEnv = process.env
+): ServerConfig {
+  const raw = {
+    host: flags.host ?? env.MEDASSIST_HOST ?? '127.0.0.1',
+    port: flags.port ?? env.MEDASSIST_PORT ?? '8080',
+    database: flags.database ?? env.MEDASSIST_DATABASE ?? 'pglite:./data',
+    practice: flags.practice ?? env.MEDASSIST_PRACTICE ?? 'demo',
+    bodyLimit: flags.bodyLimit ?? env.MEDASSIST_BODY_LIMIT ?? String(16 * 1024 * 1024),
+    baseUrl: flags.baseUrl ?? env.MEDASSIST_BASE_URL,
+    logLevel: flags.logLevel ?? env.MEDASSIST_LOG_LEVEL ?? 'info',
+  };
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = String(issue.path[0]);
+    const shown = key === 'database' ? '' : ` (got "${String((raw as Record<string, unknown>)[key])}")`;
+    throw new ConfigError(`invalid setting ${SETTING_NAMES[key] ?? key}: ${issue.message}${shown}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { isResourceType } from '../fhir/definitions.js';
+import {
+  badRequest,
+  gone,
+  notFound,
+  OutcomeError,
+  outcome,
+  preconditionFailed,
+} from '../fhir/outcome.js';
+import { validateForWrite } from '../fhir/validate.js';
+import type { RequestContext } from './context.js';
+import type { Database, SqlConnection } from './db.js';
+import { applyWrites, type PendingWrite } from './writes.js';
+
+export const ID_RE = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/** Result of a write: the stored resource and whether it was newly created. */
+export interface WriteResult {
+  resource: Resource;
+  created: boolean;
+  /** True when an update had nothing new to store (same content): no new version was written. */
+  unchanged?: boolean;
+}
+
+export interface CurrentRow {
+  version_id: number;
+  deleted: boolean;
+  content: Resource | null;
+}
+
+export function assertResourceType(type: string): void {
+  if (!isResourceType(type)) {
+    throw notFound(`unknown resource type "${type}"`);
+  }
+}
+
+export function assertId(id: string, expression = 'id'): void {
+  if (!ID_RE.test(id)) {
+    throw badRequest(`"${id}" is not a valid id (1-64 letters, digits, "-" or ".")`, expression);
+  }
+}
+
+/** Reads the current row, locking it for the rest of the transaction. */
+export async function lockCurrent(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  type: string,
+  id: string
+): Promise<CurrentRow | undefined> {
+  const result = await conn.query<CurrentRow>(
+    'SELECT version_id, deleted, content FROM resource WHERE practice_id = $1 AND resource_type = $2 AND id = $3 FOR UPDATE',
+    [ctx.practiceId, type, id]
+  );
+  return result.rows[0];
+}
+
+/** Stamps id, meta.versionId and meta.lastUpdated; the stored JSON is what reads return. */
+export function stamp(resource: Resource, id: string, versionId: number, lastUpdated: string): Resource {
+  return {
+    ...resource,
+    id,
+    meta: { ...resource.meta, versionId: String(versionId), lastUpdated },
+  } as Resource;
+}
+
+function withoutMeta(resource: Resource): string {
+  const { meta, ...rest } = resource as Resource & { meta?: Record<string, unknown> };
+  const { versionId: _v, lastUpdated: _l, ...metaRest } = meta ?? {};
+  return JSON.stringify({ ...rest, meta: metaRest });
+}
+
+/** Checks `If-Match: W/"n"` against the current version (FHIR R4 http.html#concurrency). */
+export function checkIfMatch(ifMatch: string | undefined, current: CurrentRow | undefined): void {
+  if (ifMatch === undefined) {
+    return;
+  }
+  const m = /^(?:W\/)?"?([^"]+)"?$/.exec(ifMatch.trim());
+  if (!m) {
+    throw badRequest('If-Match must be a version ETag such as W/"3"', 'If-Match');
+  }
+  const currentVersion = current && !current.deleted ? String(current.version_id) : undefined;
+  if (currentVersion !== m[1]) {
+    throw preconditionFailed(
+      currentVersion
+        ? `version ${m[1]} is not the current version (${currentVersion}); read the resource again and retry`
+        : 'the resource does not exist or was deleted',
+      'If-Match'
+    );
+  }
+}
+
+/**
+ * Plans a create with a server-assigned id. Validation happens here, before anything is written.
+ */
+export function planCreate(resource: Resource, id: string = randomUUID()): PendingWrite {
+  const lastUpdated = new Date().toISOString();
+  const content = stamp(resource, id, 1, lastUpdated);
+  validateForWrite(content);
+  return { resourceType: resource.resourceType, id, versionId: 1, lastUpdated, method: 'create', content };
+}
+
+/** Plans an update of (or a create at) a client-chosen id. Returns undefined when nothing changed. */
+export function planUpdate(
+  resource: Resource,
+  id: string,
+  current: CurrentRow | undefined,
+  method: 'update' | 'patch' = 'update'
+): PendingWrite | undefined {
+  if (current && !current.deleted && current.content && withoutMeta(current.content) === withoutMeta({ ...resource, id } as Resource)) {
+    return undefined;
+  }
+  const versionId = current ? current.version_id + 1 : 1;
+  const lastUpdated = new Date().toISOString();
+  const content = stamp(resource, id, versionId, lastUpdated);
+  validateForWrite(content);
+  return { resourceType: resource.resourceType, id, versionId, lastUpdated, method: current ? method : 'create', content };
+}
+
+/** The repository: CRUD and history of FHIR resources in one practice, each call one transaction. */
+export class Repository {
+  constructor(readonly db: Database) {}
+
+  async create(ctx: RequestContext, resource: Resource): Promise<WriteResult> {
+    const write = planCreate(resource);
+    await this.db.transaction((tx) => applyWrites(tx, ctx.practiceId, [write]));
+    return { resource: write.content as Resource, created: true };
+  }
+
+  async read(ctx: RequestContext, type: string, id: string): Promise<Resource> {
+    assertResourceType(type);
+    const result = await this.db.query<{ deleted: boolean; content: Resource | null; version_id: number }>(
+      'SELECT deleted, content, version_id FROM resource WHERE practice_id = $1 AND resource_type = $2 AND id = $3',
+      [ctx.practiceId, type, id]
+    );
+    const row = result.rows[0];
+    if (!row) {
+      throw notFound(`${type}/${id} was not found`);
+    }
+    if (row.deleted || !row.content) {
+      throw gone(`${type}/${id} was deleted (version ${row.version_id})`);
+    }
+    return row.content;
+  }
+
+  async vread(ctx: RequestContext, type: string, id: string, versionId: string): Promise<Resource> {
+    assertResourceType(type);
+    if (!/^\d{1,9}$/.test(versionId)) {
+      throw notFound(`${type}/${id} has no version "${versionId}"`);
+    }
+    const result = await this.db.query<{ deleted: boolean; content: Resource | null }>(
+      'SELECT deleted, content FROM resource_version WHERE practice_id = $1 AND resource_type = $2 AND id = $3 AND version_id = $4',
+      [ctx.practiceId, type, id, Number(versionId)]
+    );
+    const row = result.rows[0];
+    if (!row) {
+      throw notFound(`${type}/${id} has no version ${versionId}`);
+    }
+    if (row.deleted || !row.content) {
+      throw gone(`${type}/${id} version ${versionId} is a deletion`);
+    }
+    return row.content;
+  }
+
+  async update(
+    ctx: RequestContext,
+    type: string,
+    id: string,
+    resource: Resource,
+    options: { ifMatch?: string } = {}
+  ): Promise<WriteResult> {
+    return this.db.transaction((tx) => updateIn(tx, ctx, type, id, resource, options));
+  }
+
+  async delete(ctx: RequestContext, type: string, id: string): Promise<void> {
+    await this.db.transaction((tx) => deleteIn(tx, ctx, type, id));
+  }
+
+  /** Instance or type history, newest first (FHIR R4 http.html#history). */
+  async history(
+    ctx: RequestContext,
+    type: string,
+    id: string | undefined,
+    options: { count: number; since?: string; offset?: number }
+  ): Promise<Bundle> {
+    assertResourceType(type);
+    const params: unknown[] = [ctx.practiceId, type];
+    let where = 'practice_id = $1 AND resource_type = $2';
+    if (id) {
+      params.push(id);
+      where += ` AND id = $${params.length}`;
+    }
+    if (options.since) {
+      params.push(options.since);
+      where += ` AND last_updated >= $${params.length}::timestamptz`;
+    }
+    params.push(options.count + 1, options.offset ?? 0);
+    const result = await this.db.query<{
+      id: string;
+      version_id: number;
+      last_updated: Date | string;
+      deleted: boolean;
+      method: string;
+      content: Resource | null;
+    }>(
+      `SELECT id, version_id, last_updated, deleted, method, content FROM resource_version WHERE ${where}
+       ORDER BY last_updated DESC, version_id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params
+    );
+    if (id && result.rows.length === 0 && (options.offset ?? 0) === 0) {
+      throw notFound(`${type}/${id} was not found`);
+    }
+    const rows = result.rows.slice(0, options.count);
+    return {
+      resourceType: 'Bundle',
+      type: 'history',
+      entry: rows.map((r) => ({
+        fullUrl: `${ctx.baseUrl}/${type}/${r.id}`,
+        ...(r.content ? { resource: r.content } : {}),
+        request: {
+          method: r.deleted ? 'DELETE' : r.method === 'create' ? 'POST' : r.method === 'patch' ? 'PATCH' : 'PUT',
+          url: r.method === 'create' ? type : `${type}/${r.id}`,
+        },
+        response: {
+          status: r.deleted ? '204' : r.method === 'create' ? '201' : '200',
+          etag: `W/"${r.version_id}"`,
+          lastModified: new Date(r.last_updated).toISOString(),
+        },
+      })),
+      ...(result.rows.length > options.count ? { link: [{ relation: 'next', url: '' }] } : {}),
+    } as Bundle;
+  }
+}
+
+/** Update inside a caller's transaction (also used by transaction Bundles). */
+export async function updateIn(
+  tx: SqlConnection,
+  ctx: RequestContext,
+  type: string,
+  id: string,
+  resource: Resource,
+  options: { ifMatch?: string; method?: 'update' | 'patch' } = {}
+): Promise<WriteResult> {
+  assertResourceType(type);
+  assertId(id);
+  if (resource.resourceType !== type) {
+    throw badRequest(`the body is a ${resource.resourceType} but the URL names ${type}`, 'resourceType');
+  }
+  if (resource.id !== undefined && resource.id !== id) {
+    throw badRequest(`the body's id "${resource.id}" does not match the id in the URL "${id}"`, `${type}.id`);
+  }
+  const current = await lockCurrent(tx, ctx, type, id);
+  checkIfMatch(options.ifMatch, current);
+  const write = planUpdate(resource, id, current, options.method);
+  if (!write) {
+    return { resource: current?.content as Resource, created: false, unchanged: true };
+  }
+  await applyWrites(tx, ctx.practiceId, [write]);
+  return { resource: write.content as Resource, created: write.versionId === 1 || !!current?.deleted };
+}
+
+/** Delete inside a caller's transaction. Deleting what is already gone succeeds (idempotent). */
+export async function deleteIn(tx: SqlConnection, ctx: RequestContext, type: string, id: string): Promise<void> {
+  assertResourceType(type);
+  const current = await lockCurrent(tx, ctx, type, id);
+  if (!current || current.deleted) {
+    return;
+  }
+  await applyWrites(tx, ctx.practiceId, [
+    {
+      resourceType: type,
+      id,
+      versionId: current.version_id + 1,
+      lastUpdated: new Date().toISOString(),
+      method: 'delete',
+      content: null,
+    },
+  ]);
+}
+
+export { OutcomeError, outcome };

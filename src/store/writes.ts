@@ -1,0 +1,109 @@
+import type { Resource } from '@medplum/fhirtypes';
+import { indexValues, type IndexRow } from '../fhir/indexValues.js';
+import { conflict } from '../fhir/outcome.js';
+import type { SqlConnection } from './db.js';
+
+/** One version to write: the new current row, its history row and its search-index rows. */
+export interface PendingWrite {
+  resourceType: string;
+  id: string;
+  versionId: number;
+  lastUpdated: string;
+  method: 'create' | 'update' | 'patch' | 'delete';
+  /** null for a delete (tombstone). */
+  content: Resource | null;
+}
+
+const isoOrInfinity = (ms: number | null | undefined): string | null =>
+  ms === null || ms === undefined
+    ? null
+    : ms === Infinity
+      ? 'infinity'
+      : ms === -Infinity
+        ? '-infinity'
+        : new Date(ms).toISOString();
+
+/**
+ * Writes a batch of versions in four statements, whatever its size: round trips, not PostgreSQL, limit
+ * write speed (docs/decisions/0003-search-index.md). Must run inside a transaction.
+ */
+export async function applyWrites(conn: SqlConnection, practiceId: string, writes: PendingWrite[]): Promise<void> {
+  if (writes.length === 0) {
+    return;
+  }
+  const rows = writes.map((w) => ({
+    resource_type: w.resourceType,
+    id: w.id,
+    version_id: w.versionId,
+    last_updated: w.lastUpdated,
+    deleted: w.content === null,
+    method: w.method,
+    content: w.content,
+  }));
+  const json = JSON.stringify(rows);
+  try {
+    await conn.query(
+      `INSERT INTO resource_version (practice_id, resource_type, id, version_id, last_updated, deleted, method, content)
+       SELECT $1, resource_type, id, version_id, last_updated, deleted, method, content
+       FROM jsonb_to_recordset($2::jsonb) AS x(resource_type text, id text, version_id integer, last_updated timestamptz, deleted boolean, method text, content jsonb)`,
+      [practiceId, json]
+    );
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') {
+      throw conflict('another request changed this resource at the same time; read it again and retry');
+    }
+    throw err;
+  }
+  await conn.query(
+    `INSERT INTO resource (practice_id, resource_type, id, version_id, last_updated, deleted, content)
+     SELECT DISTINCT ON (resource_type, id) $1, resource_type, id, version_id, last_updated, deleted, content
+     FROM jsonb_to_recordset($2::jsonb) AS x(resource_type text, id text, version_id integer, last_updated timestamptz, deleted boolean, content jsonb)
+     ORDER BY resource_type, id, version_id DESC
+     ON CONFLICT (practice_id, resource_type, id) DO UPDATE SET
+       version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated,
+       deleted = EXCLUDED.deleted, content = EXCLUDED.content`,
+    [practiceId, json]
+  );
+  const replaced = writes.filter((w) => w.versionId > 1).map((w) => [w.resourceType, w.id]);
+  if (replaced.length > 0) {
+    await conn.query(
+      `DELETE FROM search_index s USING jsonb_to_recordset($2::jsonb) AS x(t text, i text)
+       WHERE s.practice_id = $1 AND s.resource_type = x.t AND s.resource_id = x.i`,
+      [practiceId, JSON.stringify(replaced.map(([t, i]) => ({ t, i })))]
+    );
+  }
+  const latest = new Map<string, PendingWrite>();
+  for (const w of writes) {
+    latest.set(`${w.resourceType}/${w.id}`, w);
+  }
+  const indexRows: Record<string, unknown>[] = [];
+  for (const w of latest.values()) {
+    if (w.content) {
+      for (const row of indexValues(w.content)) {
+        indexRows.push(toIndexRecord(w, row));
+      }
+    }
+  }
+  if (indexRows.length > 0) {
+    await conn.query(
+      `INSERT INTO search_index (practice_id, resource_type, resource_id, param, system, value, display, lo, hi, num)
+       SELECT $1, t, i, p, s, v, d, lo, hi, n
+       FROM jsonb_to_recordset($2::jsonb) AS x(t text, i text, p text, s text, v text, d text, lo timestamptz, hi timestamptz, n numeric)`,
+      [practiceId, JSON.stringify(indexRows)]
+    );
+  }
+}
+
+function toIndexRecord(w: PendingWrite, row: IndexRow): Record<string, unknown> {
+  return {
+    t: w.resourceType,
+    i: w.id,
+    p: row.param,
+    s: row.system ?? null,
+    v: row.value ?? null,
+    d: row.display ?? null,
+    lo: isoOrInfinity(row.lo),
+    hi: isoOrInfinity(row.hi),
+    n: row.num ?? null,
+  };
+}
