@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { writeServerInfo } from './serverInfo.js';
 import { buildApp } from '../api/app.js';
 import { ConfigError, parseServerConfig } from '../config.js';
 import { loadDefinitions } from '../fhir/definitions.js';
@@ -75,6 +76,10 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
   try {
     const address = await app.listen({ port: config.port, host: config.host });
     console.log(`medassist: serving the FHIR API at ${address}/fhir/R4 (database: ${config.database.engine})`);
+    if (config.database.engine === 'pglite' && config.database.dir) {
+      // Lets `medassist import` and other commands find the server that owns this folder and work through it.
+      writeServerInfo(config.database.dir, { pid: process.pid, url: `${address}/fhir/R4` });
+    }
   } catch (err) {
     console.error(`medassist: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
     await db.close();
