@@ -68,7 +68,19 @@ export function stamp(resource: Resource, id: string, versionId: number, lastUpd
 function withoutMeta(resource: Resource): string {
   const { meta, ...rest } = resource as Resource & { meta?: Record<string, unknown> };
   const { versionId: _v, lastUpdated: _l, ...metaRest } = meta ?? {};
-  return JSON.stringify({ ...rest, meta: metaRest });
+  return stableStringify({ ...rest, meta: metaRest });
+}
+
+/** JSON with object keys sorted: jsonb does not keep key order, so plain JSON.stringify cannot compare. */
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(stableStringify).join(',')}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 /** Checks `If-Match: W/"n"` against the current version (FHIR R4 http.html#concurrency). */

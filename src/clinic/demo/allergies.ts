@@ -19,18 +19,18 @@ export function allergyIntolerances(
   if (kind === 'none') {
     return [];
   }
-  const base = {
-    resourceType: 'AllergyIntolerance' as const,
+  const base = (number: number): AllergyIntolerance => ({
+    resourceType: 'AllergyIntolerance',
+    id: `demo-alg-${profile.key}-${String(number).padStart(2, '0')}`,
     clinicalStatus: concept(SYSTEM.allergyClinical, 'active', 'Active'),
     verificationStatus: concept(SYSTEM.allergyVerification, 'confirmed', 'Confirmed'),
     patient: profile.ref,
     recordedDate: clock.date(recordedDay),
-  };
+  });
   if (kind === 'nkda') {
     return [
       {
-        ...base,
-        id: `demo-alg-${profile.key}-01`,
+        ...base(1),
         code: concept(SYSTEM.snomed, NO_KNOWN_DRUG_ALLERGY[0], NO_KNOWN_DRUG_ALLERGY[1]),
       },
     ];
@@ -40,8 +40,7 @@ export function allergyIntolerances(
     const [code, display] = rng.pick(allergen.reactions);
     const severe = code === '39579001';
     return {
-      ...base,
-      id: `demo-alg-${profile.key}-${String(index + 1).padStart(2, '0')}`,
+      ...base(index + 1),
       type: allergen.type,
       category: [allergen.category],
       criticality: severe ? 'high' : 'low',

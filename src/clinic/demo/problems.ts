@@ -57,10 +57,8 @@ export function pickProblems(
   if (chosen.length === 0) {
     chosen = [rng.pick(acutePool.length > 0 ? acutePool : PROBLEMS.filter((def) => def.key === 'uri'))];
   }
-  const seen = new Set<string>();
   const planned: PlannedProblem[] = [];
   for (const def of chosen) {
-    // The same acute problem twice is two episodes; give each its own onset.
     const earliest = profile.birthDay + Math.ceil(def.minAge * 365.25) + 1;
     const hasHistory = !profile.isNew && historyStart < clock.today - 1;
     let onsetDay: number;
@@ -72,14 +70,10 @@ export function pickProblems(
       onsetDay = Math.max(earliest, clock.today - rng.int(120, 365 * 4));
     }
     onsetDay = Math.min(onsetDay, clock.today - 1);
-    if (
-      !def.chronic &&
-      seen.has(def.key) &&
-      planned.some((other) => other.def === def && Math.abs(other.onsetDay - onsetDay) < 30)
-    ) {
+    // The same acute problem twice is two episodes, unless they would overlap.
+    if (planned.some((other) => other.def === def && Math.abs(other.onsetDay - onsetDay) < 30)) {
       continue;
     }
-    seen.add(def.key);
     planned.push({
       def,
       id: `demo-cond-${profile.key}-${String(planned.length + 1).padStart(2, '0')}`,

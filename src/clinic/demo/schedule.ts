@@ -148,6 +148,7 @@ function appointment(rng: Rng, clock: ClinicClock, slot: Slot, patient: PatientP
   const created = Math.min(clock.today, slot.day - rng.int(1, 45));
   return {
     resourceType: 'Appointment',
+    id: '', // numbered per patient once all their appointments are known
     status: status(rng, clock, slot),
     serviceCategory: [concept(SYSTEM.serviceCategory, '17', 'General Practice')],
     serviceType: [concept(SYSTEM.serviceType, '124', 'General Practice')],
