@@ -1,4 +1,9 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { ServerConfig } from '../config.js';
 import { badRequest, OutcomeError, outcome } from '../fhir/outcome.js';
 import type { Database } from '../store/db.js';
@@ -29,7 +34,11 @@ export function buildApp({ db, config }: AppOptions): FastifyInstance {
     return503OnClosing: true,
   });
 
-  const jsonParser = (_req: unknown, body: string, done: (err: Error | null, value?: unknown) => void): void => {
+  const jsonParser = (
+    _req: unknown,
+    body: string,
+    done: (err: Error | null, value?: unknown) => void
+  ): void => {
     if (body.length === 0) {
       done(null, undefined);
       return;
@@ -52,11 +61,22 @@ export function buildApp({ db, config }: AppOptions): FastifyInstance {
 
   app.setErrorHandler((err, request, reply) => sendOutcome(reply, toOutcomeError(err, request)));
   app.setNotFoundHandler((request, reply) =>
-    sendOutcome(reply, new OutcomeError(404, outcome('error', 'not-found', `nothing is served at ${request.method} ${request.url.split('?')[0]}`)))
+    sendOutcome(
+      reply,
+      new OutcomeError(
+        404,
+        outcome('error', 'not-found', `nothing is served at ${request.method} ${request.url.split('?')[0]}`)
+      )
+    )
   );
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
       'request'
     );
   });
@@ -83,38 +103,46 @@ export function buildApp({ db, config }: AppOptions): FastifyInstance {
     return id;
   };
 
-  app.route({
-    method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    url: `${FHIR_BASE}/*`,
-    handler: async (request, reply) => {
-      const practiceId = await practiceFor(request.headers[PRACTICE_HEADER]);
-      const baseUrl = config.baseUrl ?? `${request.protocol}://${request.host}${FHIR_BASE}`;
-      const url = request.url;
-      const q = url.indexOf('?');
-      const path = (q >= 0 ? url.slice(0, q) : url).slice(FHIR_BASE.length + 1);
-      const method = request.method as FhirRequest['method'];
-      if ((method === 'POST' || method === 'PUT' || method === 'PATCH') && request.body === undefined && !path.endsWith('_search')) {
-        throw badRequest('the request has no body', 'body');
-      }
-      if (method === 'PATCH' && !/json-patch\+json/.test(request.headers['content-type'] ?? '')) {
-        throw new OutcomeError(415, outcome('error', 'not-supported', 'PATCH takes application/json-patch+json', 'Content-Type'));
-      }
-      const response = await routeFhirRequest(
-        { db, ctx: { practiceId, baseUrl } },
-        {
-          method,
-          path: decodeURIComponent(path),
-          query: q >= 0 ? [...new URLSearchParams(url.slice(q + 1)).entries()] : [],
-          headers: request.headers as Record<string, string | undefined>,
-          body: request.body,
-        }
+  const fhirHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const practiceId = await practiceFor(request.headers[PRACTICE_HEADER]);
+    const baseUrl = config.baseUrl ?? `${request.protocol}://${request.host}${FHIR_BASE}`;
+    const url = request.url;
+    const q = url.indexOf('?');
+    const path = (q >= 0 ? url.slice(0, q) : url).slice(FHIR_BASE.length).replace(/^\//, '');
+    const method = request.method as FhirRequest['method'];
+    if (
+      (method === 'POST' || method === 'PUT' || method === 'PATCH') &&
+      request.body === undefined &&
+      !path.endsWith('_search')
+    ) {
+      throw badRequest('the request has no body', 'body');
+    }
+    if (method === 'PATCH' && !/json-patch\+json/.test(request.headers['content-type'] ?? '')) {
+      throw new OutcomeError(
+        415,
+        outcome('error', 'not-supported', 'PATCH takes application/json-patch+json', 'Content-Type')
       );
-      reply.status(response.status).headers(response.headers);
-      if (response.body === undefined || method === 'HEAD') {
-        return reply.send();
+    }
+    const response = await routeFhirRequest(
+      { db, ctx: { practiceId, baseUrl } },
+      {
+        method,
+        path: decodeURIComponent(path),
+        query: q >= 0 ? [...new URLSearchParams(url.slice(q + 1)).entries()] : [],
+        headers: request.headers as Record<string, string | undefined>,
+        body: request.body,
       }
-      return reply.header('content-type', 'application/fhir+json; charset=utf-8').send(JSON.stringify(response.body));
-    },
-  });
+    );
+    reply.status(response.status).headers(response.headers);
+    if (response.body === undefined || method === 'HEAD') {
+      return reply.send();
+    }
+    return reply
+      .header('content-type', 'application/fhir+json; charset=utf-8')
+      .send(JSON.stringify(response.body));
+  };
+  const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+  app.route({ method: [...methods], url: FHIR_BASE, handler: fhirHandler });
+  app.route({ method: [...methods], url: `${FHIR_BASE}/*`, handler: fhirHandler });
   return app;
 }

@@ -1,5 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { badRequest, isOutcomeError, notFound, OutcomeError, outcome, serverError, tooLarge } from '../fhir/outcome.js';
+import {
+  badRequest,
+  isOutcomeError,
+  notFound,
+  OutcomeError,
+  outcome,
+  serverError,
+  tooLarge,
+} from '../fhir/outcome.js';
 
 /**
  * The one place an error becomes a response: always an OperationOutcome, never a stack trace.
@@ -16,7 +24,12 @@ export function toOutcomeError(err: unknown, request: FastifyRequest): OutcomeEr
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new OutcomeError(
         415,
-        outcome('error', 'not-supported', 'unsupported content type; send application/fhir+json', 'Content-Type')
+        outcome(
+          'error',
+          'not-supported',
+          'unsupported content type; send application/fhir+json',
+          'Content-Type'
+        )
       );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return badRequest('the body is empty; send a FHIR resource', 'body');
@@ -33,12 +46,21 @@ export function toOutcomeError(err: unknown, request: FastifyRequest): OutcomeEr
     return notFound('not found');
   }
   if (e.code === '40001' || e.code === '40P01') {
-    return new OutcomeError(409, outcome('error', 'transient', 'a concurrent change conflicted with this request; retry it'));
+    return new OutcomeError(
+      409,
+      outcome('error', 'transient', 'a concurrent change conflicted with this request; retry it')
+    );
   }
-  request.log.error({ err: { message: e.message, code: e.code, stack: (err as Error)?.stack } }, 'unexpected error');
+  request.log.error(
+    { err: { message: e.message, code: e.code, stack: (err as Error)?.stack } },
+    'unexpected error'
+  );
   return serverError();
 }
 
 export function sendOutcome(reply: FastifyReply, err: OutcomeError): FastifyReply {
-  return reply.status(err.status).header('content-type', 'application/fhir+json; charset=utf-8').send(err.outcome);
+  return reply
+    .status(err.status)
+    .header('content-type', 'application/fhir+json; charset=utf-8')
+    .send(err.outcome);
 }

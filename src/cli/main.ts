@@ -4,12 +4,18 @@ import { serveCommand } from './serve.js';
 const program = new Command();
 program
   .name('medassist')
-  .description('medassist: an open-source medical-office system on HL7 FHIR R4, built around the medical assistant.')
+  .description(
+    'medassist: an open-source medical-office system on HL7 FHIR R4, built around the medical assistant.'
+  )
   .version('0.1.0');
 
 program.addCommand(serveCommand());
 
-const modules = await Promise.allSettled([import('./demo.js'), import('./importCommand.js'), import('./exportCommand.js')]);
+const modules = await Promise.allSettled([
+  import('./demo.js'),
+  import('./importCommand.js'),
+  import('./exportCommand.js'),
+]);
 for (const m of modules) {
   if (m.status === 'fulfilled') {
     const mod = m.value as { command?: () => Command };

@@ -16,7 +16,10 @@ export function serveCommand(): Command {
     )
     .option('--port <n>', 'port to listen on (MEDASSIST_PORT, default 8080)')
     .option('--host <h>', 'address to listen on (MEDASSIST_HOST, default 127.0.0.1)')
-    .option('--database <target>', 'pglite:DIR | pglite:memory | postgres://... (MEDASSIST_DATABASE, default pglite:./data)')
+    .option(
+      '--database <target>',
+      'pglite:DIR | pglite:memory | postgres://... (MEDASSIST_DATABASE, default pglite:./data)'
+    )
     .option('--practice <id>', 'practice served when a request names none (MEDASSIST_PRACTICE, default demo)')
     .option('--body-limit <bytes>', 'largest request body (MEDASSIST_BODY_LIMIT, default 16 MiB)')
     .option('--base-url <url>', 'public FHIR base URL, if behind a proxy (MEDASSIST_BASE_URL)')
@@ -55,12 +58,17 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
       console.error(`medassist: ${err.message}`);
       process.exit(3);
     }
-    const target = config.database.engine === 'postgres' ? redactUrl(config.database.url) : 'the embedded database';
+    const target =
+      config.database.engine === 'postgres' ? redactUrl(config.database.url) : 'the embedded database';
     console.error(`medassist: cannot open ${target}: ${(err as Error).message}`);
     process.exit(3);
   }
   await migrate(db);
-  await ensurePractice(db, config.practice, config.practice === 'demo' ? 'Riverbend Family Medicine (demo)' : config.practice);
+  await ensurePractice(
+    db,
+    config.practice,
+    config.practice === 'demo' ? 'Riverbend Family Medicine (demo)' : config.practice
+  );
   if (opts.loadDemo && (await countResources(db, config.practice)) === 0) {
     const { loadDemoClinic } = await import('./demo.js');
     await loadDemoClinic(db, config.practice);
@@ -75,7 +83,9 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
   process.once('SIGTERM', () => void shutdown());
   try {
     const address = await app.listen({ port: config.port, host: config.host });
-    console.log(`medassist: serving the FHIR API at ${address}/fhir/R4 (database: ${config.database.engine})`);
+    console.log(
+      `medassist: serving the FHIR API at ${address}/fhir/R4 (database: ${config.database.engine})`
+    );
     if (config.database.engine === 'pglite' && config.database.dir) {
       // Lets `medassist import` and other commands find the server that owns this folder and work through it.
       writeServerInfo(config.database.dir, { pid: process.pid, url: `${address}/fhir/R4` });

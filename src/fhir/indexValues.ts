@@ -1,7 +1,12 @@
 import { evalFhirPathTyped, parseFhirPath, toTypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { parseDateRange } from './dates.js';
-import { evaluatePath, searchParamsFor, type CompiledSearchParam, type TypedValue } from './searchParameters.js';
+import {
+  evaluatePath,
+  searchParamsFor,
+  type CompiledSearchParam,
+  type TypedValue,
+} from './searchParameters.js';
 import { normalizeString } from './strings.js';
 
 /** One row of the search_index table (see src/store/migrations/001_init.sql for what each column holds). */
@@ -148,7 +153,11 @@ function tokenRows(param: string, type: string, value: unknown): IndexRow[] {
       // :of-type matches type system|code|value (FHIR R4 search.html#token)
       for (const c of (typeConcept?.coding as Obj[] | undefined) ?? []) {
         if (str(c.code)) {
-          rows.push({ param: param + ':of-type', system: str(c.system) ?? null, value: `${c.code}|${o.value}` });
+          rows.push({
+            param: param + ':of-type',
+            system: str(c.system) ?? null,
+            value: `${c.code}|${o.value}`,
+          });
         }
       }
       return rows;
@@ -157,7 +166,14 @@ function tokenRows(param: string, type: string, value: unknown): IndexRow[] {
       if (!str(o.value)) {
         return [];
       }
-      return [{ param, system: str(o.system) ?? null, value: o.value as string, display: digitsOnly(o.value as string) }];
+      return [
+        {
+          param,
+          system: str(o.system) ?? null,
+          value: o.value as string,
+          display: digitsOnly(o.value as string),
+        },
+      ];
     default:
       // code-like values inside other complex types are not token-searchable
       return [];

@@ -53,10 +53,18 @@ export const unprocessable = (text: string, expression?: string): OutcomeError =
 export const notSupported = (text: string, expression?: string): OutcomeError =>
   new OutcomeError(400, outcome('error', 'not-supported', text, expression));
 
-export const tooLarge = (text: string): OutcomeError => new OutcomeError(413, outcome('error', 'too-costly', text));
+export const tooLarge = (text: string): OutcomeError =>
+  new OutcomeError(413, outcome('error', 'too-costly', text));
 
 export const serverError = (): OutcomeError =>
-  new OutcomeError(500, outcome('error', 'exception', 'Internal server error. The error was logged; if this was a write, its transaction was rolled back.'));
+  new OutcomeError(
+    500,
+    outcome(
+      'error',
+      'exception',
+      'Internal server error. The error was logged; if this was a write, its transaction was rolled back.'
+    )
+  );
 
 export const allOk = (text = 'All OK'): OperationOutcome => outcome('information', 'informational', text);
 

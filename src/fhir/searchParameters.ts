@@ -74,7 +74,7 @@ export function searchParamsFor(resourceType: string): Map<string, CompiledSearc
 
 function compileSearchParam(sp: SearchParameter, resourceType: string, base: string): CompiledSearchParam {
   const result: CompiledSearchParam = {
-    code: sp.code as string,
+    code: sp.code,
     type: sp.type as SearchParamType,
     targets: (sp.target as string[] | undefined) ?? [],
     paths: [],
@@ -156,7 +156,9 @@ function compilePath(expression: string, resourceType: string): CompiledPath | u
     const isChoice = !schema?.elements[part];
     const keys = element.type.map((t) => {
       const typeName =
-        t.code === 'BackboneElement' || t.code === 'Element' ? getElementDefinitionTypeName(element as unknown as ElementDefinition) : t.code;
+        t.code === 'BackboneElement' || t.code === 'Element'
+          ? getElementDefinitionTypeName(element as unknown as ElementDefinition)
+          : t.code;
       return { key: isChoice ? part + capitalize(t.code) : part, type: typeName };
     });
     steps.push({ keys });
@@ -206,7 +208,8 @@ function passes(step: PathStep, value: unknown): boolean {
     }
     const parts = ref.split('/');
     // "Patient/1", "Patient/1/_history/2" and absolute URLs ".../Patient/1"
-    const typeIndex = parts.length >= 4 && parts[parts.length - 2] === '_history' ? parts.length - 4 : parts.length - 2;
+    const typeIndex =
+      parts.length >= 4 && parts[parts.length - 2] === '_history' ? parts.length - 4 : parts.length - 2;
     if (parts[typeIndex] !== step.resolveIs) {
       return false;
     }

@@ -62,7 +62,11 @@ export function splitValues(value: string): string[] {
   let current = '';
   for (let i = 0; i < value.length; i++) {
     const c = value[i];
-    if (c === '\\' && i + 1 < value.length && (value[i + 1] === ',' || value[i + 1] === '\\' || value[i + 1] === '$' || value[i + 1] === '|')) {
+    if (
+      c === '\\' &&
+      i + 1 < value.length &&
+      (value[i + 1] === ',' || value[i + 1] === '\\' || value[i + 1] === '$' || value[i + 1] === '|')
+    ) {
       current += value[i + 1];
       i++;
     } else if (c === ',') {
@@ -152,7 +156,10 @@ function parseResultParam(req: SearchRequest, name: string, value: string): void
         }
         const param = searchParamsFor(req.resourceType).get(code);
         if (!param) {
-          throw badRequest(`cannot sort by "${code}": ${req.resourceType} has no such search parameter`, '_sort');
+          throw badRequest(
+            `cannot sort by "${code}": ${req.resourceType} has no such search parameter`,
+            '_sort'
+          );
         }
         req.sort.push({ code, desc, param });
       }
@@ -221,8 +228,13 @@ function parseFilter(resourceType: string, name: string, value: string): Filter 
   }
   const [code, modifier] = name.split(':', 2);
   if (code === '_id' || code === '_lastUpdated') {
-    if (modifier && modifier !== 'missing' && modifier !== 'not') {
-      throw new UnknownParam(`modifier :${modifier} is not supported on ${code}`);
+    // Every resource has both, so :missing means nothing; :not is a token modifier (_id only). An
+    // unsupported modifier is refused rather than ignored: ignoring it would widen the results.
+    if (modifier && !(code === '_id' && modifier === 'not')) {
+      throw notSupported(`modifier :${modifier} is not supported on ${code}`, name);
+    }
+    if (splitValues(value).some((v) => v === '')) {
+      throw badRequest(`search parameter ${name} has an empty value`, name);
     }
     return { kind: 'param', code, modifier, values: splitValues(value) };
   }
@@ -251,11 +263,17 @@ const MODIFIERS: Record<string, string[]> = {
 };
 
 function checkModifier(param: CompiledSearchParam, modifier: string, name: string): void {
-  if (param.type === 'reference' && (param.targets.includes(modifier) || (/^[A-Z]/.test(modifier) && isResourceType(modifier)))) {
+  if (
+    param.type === 'reference' &&
+    (param.targets.includes(modifier) || (/^[A-Z]/.test(modifier) && isResourceType(modifier)))
+  ) {
     return;
   }
   if (!MODIFIERS[param.type].includes(modifier)) {
-    throw notSupported(`modifier :${modifier} is not supported on ${param.type} parameter ${param.code}`, name);
+    throw notSupported(
+      `modifier :${modifier} is not supported on ${param.type} parameter ${param.code}`,
+      name
+    );
   }
   if (modifier === 'of-type' && param.code !== 'identifier') {
     throw notSupported(':of-type applies to identifier parameters only', name);
@@ -274,7 +292,9 @@ function parseChain(resourceType: string, head: string, rest: string, value: str
   const targets = typeModifier ? [typeModifier] : param.targets;
   const innerName = rest;
   const innerCode = innerName.split('.')[0].split(':')[0];
-  const candidates = targets.filter((t) => isResourceType(t) && (innerCode === '_id' || searchParamsFor(t).has(innerCode)));
+  const candidates = targets.filter(
+    (t) => isResourceType(t) && (innerCode === '_id' || searchParamsFor(t).has(innerCode))
+  );
   if (candidates.length === 0) {
     throw new UnknownParam(`none of ${targets.join(', ')} has a search parameter "${innerCode}"`);
   }

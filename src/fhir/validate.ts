@@ -1,4 +1,10 @@
-import { capitalize, getElementDefinitionTypeName, OperationOutcomeError, tryGetDataType, validateResource } from '@medplum/core';
+import {
+  capitalize,
+  getElementDefinitionTypeName,
+  OperationOutcomeError,
+  tryGetDataType,
+  validateResource,
+} from '@medplum/core';
 import type { ElementDefinition, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import { valueSetCodes } from './definitions.js';
 import { invalidResource } from './outcome.js';
@@ -15,12 +21,19 @@ export function validateForWrite(resource: Resource): void {
     validateResource(resource);
   } catch (err) {
     if (err instanceof OperationOutcomeError) {
-      issues.push(...(err.outcome.issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal'));
+      issues.push(
+        ...(err.outcome.issue ?? []).filter((i) => i.severity === 'error' || i.severity === 'fatal')
+      );
     } else {
       throw err;
     }
   }
-  checkElements(resource as unknown as Record<string, unknown>, resource.resourceType, resource.resourceType, issues);
+  checkElements(
+    resource as unknown as Record<string, unknown>,
+    resource.resourceType,
+    resource.resourceType,
+    issues
+  );
   if (issues.length > 0) {
     throw invalidResource(issues);
   }
@@ -65,12 +78,18 @@ function checkElements(value: Obj, typeName: string, path: string, issues: Opera
   }
 }
 
-function checkBinding(item: unknown, typeCode: string, valueSet: string, path: string, issues: OperationOutcomeIssue[]): void {
+function checkBinding(
+  item: unknown,
+  typeCode: string,
+  valueSet: string,
+  path: string,
+  issues: OperationOutcomeIssue[]
+): void {
   const codes = valueSetCodes(valueSet);
   if (!codes) {
     return;
   }
-  let found: string[] = [];
+  let found: string[];
   if (typeCode === 'code' && typeof item === 'string') {
     found = [item];
   } else if (typeCode === 'Coding' && typeof item === 'object' && item) {
@@ -99,7 +118,12 @@ function checkBinding(item: unknown, typeCode: string, valueSet: string, path: s
   }
 }
 
-function checkReferenceTarget(ref: Obj, targetProfiles: string[], path: string, issues: OperationOutcomeIssue[]): void {
+function checkReferenceTarget(
+  ref: Obj,
+  targetProfiles: string[],
+  path: string,
+  issues: OperationOutcomeIssue[]
+): void {
   const reference = ref.reference;
   if (typeof reference !== 'string' || reference.startsWith('#') || reference.startsWith('urn:')) {
     return;

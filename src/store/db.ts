@@ -27,8 +27,7 @@ export interface Database extends SqlConnection {
 
 /** Parsed form of a `--database` value. */
 export type DatabaseTarget =
-  | { engine: 'pglite'; dir: string | null /* null = in memory */ }
-  | { engine: 'postgres'; url: string };
+  { engine: 'pglite'; dir: string | null /* null = in memory */ } | { engine: 'postgres'; url: string };
 
 /** Parses `pglite:DIR`, `pglite:memory` or `postgres://...`; returns an error message for anything else. */
 export function parseDatabaseTarget(value: string): DatabaseTarget | string {
@@ -56,7 +55,10 @@ export function redactUrl(value: string): string {
 }
 
 /** Opens the database a target names. For a PGlite folder, takes the folder's one-owner lock first. */
-export async function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<Database> {
+export async function openDatabase(
+  target: DatabaseTarget,
+  options: { poolSize?: number } = {}
+): Promise<Database> {
   if (target.engine === 'postgres') {
     return openPostgres(target.url, options.poolSize ?? 10);
   }

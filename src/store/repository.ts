@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { isResourceType } from '../fhir/definitions.js';
-import {
-  badRequest,
-  gone,
-  notFound,
-  OutcomeError,
-  outcome,
-  preconditionFailed,
-} from '../fhir/outcome.js';
+import { badRequest, gone, notFound, OutcomeError, outcome, preconditionFailed } from '../fhir/outcome.js';
 import { validateForWrite } from '../fhir/validate.js';
 import type { RequestContext } from './context.js';
 import type { Database, SqlConnection } from './db.js';
@@ -62,7 +55,7 @@ export function stamp(resource: Resource, id: string, versionId: number, lastUpd
     ...resource,
     id,
     meta: { ...resource.meta, versionId: String(versionId), lastUpdated },
-  } as Resource;
+  };
 }
 
 function withoutMeta(resource: Resource): string {
@@ -77,7 +70,9 @@ function stableStringify(value: unknown): string {
     return `[${value.map(stableStringify).join(',')}]`;
   }
   if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+    const keys = Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -120,14 +115,26 @@ export function planUpdate(
   current: CurrentRow | undefined,
   method: 'update' | 'patch' = 'update'
 ): PendingWrite | undefined {
-  if (current && !current.deleted && current.content && withoutMeta(current.content) === withoutMeta({ ...resource, id } as Resource)) {
+  if (
+    current &&
+    !current.deleted &&
+    current.content &&
+    withoutMeta(current.content) === withoutMeta({ ...resource, id })
+  ) {
     return undefined;
   }
   const versionId = current ? current.version_id + 1 : 1;
   const lastUpdated = new Date().toISOString();
   const content = stamp(resource, id, versionId, lastUpdated);
   validateForWrite(content);
-  return { resourceType: resource.resourceType, id, versionId, lastUpdated, method: current ? method : 'create', content };
+  return {
+    resourceType: resource.resourceType,
+    id,
+    versionId,
+    lastUpdated,
+    method: current ? method : 'create',
+    content,
+  };
 }
 
 /** The repository: CRUD and history of FHIR resources in one practice, each call one transaction. */
@@ -231,7 +238,13 @@ export class Repository {
         fullUrl: `${ctx.baseUrl}/${type}/${r.id}`,
         ...(r.content ? { resource: r.content } : {}),
         request: {
-          method: r.deleted ? 'DELETE' : r.method === 'create' ? 'POST' : r.method === 'patch' ? 'PATCH' : 'PUT',
+          method: r.deleted
+            ? 'DELETE'
+            : r.method === 'create'
+              ? 'POST'
+              : r.method === 'patch'
+                ? 'PATCH'
+                : 'PUT',
           url: r.method === 'create' ? type : `${type}/${r.id}`,
         },
         response: {
@@ -241,7 +254,7 @@ export class Repository {
         },
       })),
       ...(result.rows.length > options.count ? { link: [{ relation: 'next', url: '' }] } : {}),
-    } as Bundle;
+    };
   }
 }
 
@@ -273,7 +286,12 @@ export async function updateIn(
 }
 
 /** Delete inside a caller's transaction. Deleting what is already gone succeeds (idempotent). */
-export async function deleteIn(tx: SqlConnection, ctx: RequestContext, type: string, id: string): Promise<void> {
+export async function deleteIn(
+  tx: SqlConnection,
+  ctx: RequestContext,
+  type: string,
+  id: string
+): Promise<void> {
   assertResourceType(type);
   const current = await lockCurrent(tx, ctx, type, id);
   if (!current || current.deleted) {

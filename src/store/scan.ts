@@ -28,7 +28,10 @@ export async function* scanResources(
 ): AsyncGenerator<Resource[]> {
   let after: string | null = null;
   for (;;) {
-    const result: { rows: { id: string; content: Resource }[] } = await db.query<{ id: string; content: Resource }>(
+    const result: { rows: { id: string; content: Resource }[] } = await db.query<{
+      id: string;
+      content: Resource;
+    }>(
       `SELECT id, content FROM resource
        WHERE practice_id = $1 AND resource_type = $2 AND NOT deleted AND ($3::text IS NULL OR id > $3::text)
        ORDER BY id LIMIT $4`,
@@ -46,7 +49,12 @@ export async function* scanResources(
 }
 
 /** Which of `ids` exist (and are not deleted) as resources of `resourceType` in a practice. */
-export async function existingIds(db: SqlConnection, practiceId: string, resourceType: string, ids: string[]): Promise<Set<string>> {
+export async function existingIds(
+  db: SqlConnection,
+  practiceId: string,
+  resourceType: string,
+  ids: string[]
+): Promise<Set<string>> {
   if (ids.length === 0) {
     return new Set();
   }

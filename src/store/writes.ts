@@ -27,7 +27,11 @@ const isoOrInfinity = (ms: number | null | undefined): string | null =>
  * Writes a batch of versions in four statements, whatever its size: round trips, not PostgreSQL, limit
  * write speed (docs/decisions/0003-search-index.md). Must run inside a transaction.
  */
-export async function applyWrites(conn: SqlConnection, practiceId: string, writes: PendingWrite[]): Promise<void> {
+export async function applyWrites(
+  conn: SqlConnection,
+  practiceId: string,
+  writes: PendingWrite[]
+): Promise<void> {
   if (writes.length === 0) {
     return;
   }

@@ -13,7 +13,11 @@ describe.each(testEngines())('FHIR REST interactions [%s]', (engine) => {
 
   it('creates with a server-assigned id and answers with Location, ETag and Last-Modified', async () => {
     const ctx = await newPractice(h.db);
-    const res = await fhir(h.app, ctx, { method: 'POST', url: 'Patient', body: { ...jose, id: 'client-chosen' } });
+    const res = await fhir(h.app, ctx, {
+      method: 'POST',
+      url: 'Patient',
+      body: { ...jose, id: 'client-chosen' },
+    });
     expect(res.status).toBe(201);
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body.id).not.toBe('client-chosen');
@@ -30,11 +34,19 @@ describe.each(testEngines())('FHIR REST interactions [%s]', (engine) => {
     const ctx = await newPractice(h.db);
     const created = (await fhir(h.app, ctx, { method: 'POST', url: 'Patient', body: jose })).body;
     const id = created.id as string;
-    const v2 = await fhir(h.app, ctx, { method: 'PUT', url: `Patient/${id}`, body: { ...jose, id, gender: 'other' } });
+    const v2 = await fhir(h.app, ctx, {
+      method: 'PUT',
+      url: `Patient/${id}`,
+      body: { ...jose, id, gender: 'other' },
+    });
     expect(v2.status).toBe(200);
     expect(v2.body.meta.versionId).toBe('2');
-    expect((await fhir(h.app, ctx, { method: 'GET', url: `Patient/${id}/_history/1` })).body.gender).toBe('male');
-    expect((await fhir(h.app, ctx, { method: 'GET', url: `Patient/${id}/_history/2` })).body.gender).toBe('other');
+    expect((await fhir(h.app, ctx, { method: 'GET', url: `Patient/${id}/_history/1` })).body.gender).toBe(
+      'male'
+    );
+    expect((await fhir(h.app, ctx, { method: 'GET', url: `Patient/${id}/_history/2` })).body.gender).toBe(
+      'other'
+    );
     const del = await fhir(h.app, ctx, { method: 'DELETE', url: `Patient/${id}` });
     expect(del.status).toBe(204);
     const gone = await fhir(h.app, ctx, { method: 'GET', url: `Patient/${id}` });
@@ -43,7 +55,11 @@ describe.each(testEngines())('FHIR REST interactions [%s]', (engine) => {
     const history = await fhir(h.app, ctx, { method: 'GET', url: `Patient/${id}/_history` });
     expect(history.body.type).toBe('history');
     // newest first: the delete (v3), the update (v2), the create (v1)
-    expect(history.body.entry.map((e: { request: { method: string } }) => e.request.method)).toEqual(['DELETE', 'PUT', 'POST']);
+    expect(history.body.entry.map((e: { request: { method: string } }) => e.request.method)).toEqual([
+      'DELETE',
+      'PUT',
+      'POST',
+    ]);
     const typeHistory = await fhir(h.app, ctx, { method: 'GET', url: 'Patient/_history' });
     expect(typeHistory.body.entry).toHaveLength(3);
   });
@@ -51,9 +67,19 @@ describe.each(testEngines())('FHIR REST interactions [%s]', (engine) => {
   it('update with a stale If-Match gets 412 and changes nothing', async () => {
     const ctx = await newPractice(h.db);
     const id = (await fhir(h.app, ctx, { method: 'POST', url: 'Patient', body: jose })).body.id;
-    const ok = await fhir(h.app, ctx, { method: 'PUT', url: `Patient/${id}`, body: { ...jose, id, gender: 'female' }, headers: { 'if-match': 'W/"1"' } });
+    const ok = await fhir(h.app, ctx, {
+      method: 'PUT',
+      url: `Patient/${id}`,
+      body: { ...jose, id, gender: 'female' },
+      headers: { 'if-match': 'W/"1"' },
+    });
     expect(ok.status).toBe(200);
-    const stale = await fhir(h.app, ctx, { method: 'PUT', url: `Patient/${id}`, body: { ...jose, id, gender: 'other' }, headers: { 'if-match': 'W/"1"' } });
+    const stale = await fhir(h.app, ctx, {
+      method: 'PUT',
+      url: `Patient/${id}`,
+      body: { ...jose, id, gender: 'other' },
+      headers: { 'if-match': 'W/"1"' },
+    });
     expect(stale.status).toBe(412);
     expect(stale.body.issue[0].expression).toEqual(['If-Match']);
     const now = await fhir(h.app, ctx, { method: 'GET', url: `Patient/${id}` });
@@ -86,9 +112,17 @@ describe.each(testEngines())('FHIR REST interactions [%s]', (engine) => {
 
   it('PUT to a new id creates it (201); an identical PUT writes no new version', async () => {
     const ctx = await newPractice(h.db);
-    const first = await fhir(h.app, ctx, { method: 'PUT', url: 'Patient/pat-1', body: { ...jose, id: 'pat-1' } });
+    const first = await fhir(h.app, ctx, {
+      method: 'PUT',
+      url: 'Patient/pat-1',
+      body: { ...jose, id: 'pat-1' },
+    });
     expect(first.status).toBe(201);
-    const again = await fhir(h.app, ctx, { method: 'PUT', url: 'Patient/pat-1', body: { ...jose, id: 'pat-1' } });
+    const again = await fhir(h.app, ctx, {
+      method: 'PUT',
+      url: 'Patient/pat-1',
+      body: { ...jose, id: 'pat-1' },
+    });
     expect(again.status).toBe(200);
     expect(again.body.meta.versionId).toBe('1');
   });
@@ -143,11 +177,21 @@ describe.each(testEngines())('FHIR REST interactions [%s]', (engine) => {
 
   it('Prefer: return=minimal and return=OperationOutcome', async () => {
     const ctx = await newPractice(h.db);
-    const minimal = await fhir(h.app, ctx, { method: 'POST', url: 'Patient', body: jose, headers: { prefer: 'return=minimal' } });
+    const minimal = await fhir(h.app, ctx, {
+      method: 'POST',
+      url: 'Patient',
+      body: jose,
+      headers: { prefer: 'return=minimal' },
+    });
     expect(minimal.status).toBe(201);
     expect(minimal.body).toBeUndefined();
     expect(minimal.headers.location).toBeDefined();
-    const oo = await fhir(h.app, ctx, { method: 'POST', url: 'Patient', body: jose, headers: { prefer: 'return=OperationOutcome' } });
+    const oo = await fhir(h.app, ctx, {
+      method: 'POST',
+      url: 'Patient',
+      body: jose,
+      headers: { prefer: 'return=OperationOutcome' },
+    });
     expect(oo.body.resourceType).toBe('OperationOutcome');
   });
 
@@ -159,7 +203,19 @@ describe.each(testEngines())('FHIR REST interactions [%s]', (engine) => {
     const patient = res.body.rest[0].resource.find((r: { type: string }) => r.type === 'Patient');
     const names = patient.searchParam.map((p: { name: string }) => p.name);
     // From the R4 Patient search parameters (https://hl7.org/fhir/R4/patient.html#search)
-    for (const name of ['name', 'family', 'given', 'birthdate', 'identifier', 'gender', 'phone', 'address-city', 'general-practitioner', '_id', '_lastUpdated']) {
+    for (const name of [
+      'name',
+      'family',
+      'given',
+      'birthdate',
+      'identifier',
+      'gender',
+      'phone',
+      'address-city',
+      'general-practitioner',
+      '_id',
+      '_lastUpdated',
+    ]) {
       expect(names).toContain(name);
     }
     expect(patient.conditionalDelete).toBe('not-supported');
@@ -174,19 +230,51 @@ describe.each(testEngines())('bad input never hurts [%s]', (engine) => {
   }
 
   it.each([
-    ['malformed JSON', { body: '{"resourceType": "Patient",', contentType: 'application/fhir+json' }, 400, 'body'],
-    ['a wrong content type', { body: 'resourceType=Patient', contentType: 'text/plain' }, 415, 'Content-Type'],
+    [
+      'malformed JSON',
+      { body: '{"resourceType": "Patient",', contentType: 'application/fhir+json' },
+      400,
+      'body',
+    ],
+    [
+      'a wrong content type',
+      { body: 'resourceType=Patient', contentType: 'text/plain' },
+      415,
+      'Content-Type',
+    ],
     ['an unknown resource type in the body', { body: { resourceType: 'Patientt' } }, 400, 'resourceType'],
-    ['a body of another type than the URL', { body: { resourceType: 'Observation', status: 'final', code: { text: 'x' } } }, 400, 'resourceType'],
-    ['an element of the wrong type', { body: { resourceType: 'Patient', birthDate: 19610304 } }, 400, 'Patient.birthDate'],
-    ['a code outside a required binding', { body: { resourceType: 'Patient', gender: 'M' } }, 400, 'Patient.gender'],
-    ['an unknown element', { body: { resourceType: 'Patient', favouriteColour: 'blue' } }, 400, 'Patient.favouriteColour'],
+    [
+      'a body of another type than the URL',
+      { body: { resourceType: 'Observation', status: 'final', code: { text: 'x' } } },
+      400,
+      'resourceType',
+    ],
+    [
+      'an element of the wrong type',
+      { body: { resourceType: 'Patient', birthDate: 19610304 } },
+      400,
+      'Patient.birthDate',
+    ],
+    [
+      'a code outside a required binding',
+      { body: { resourceType: 'Patient', gender: 'M' } },
+      400,
+      'Patient.gender',
+    ],
+    [
+      'an unknown element',
+      { body: { resourceType: 'Patient', favouriteColour: 'blue' } },
+      400,
+      'Patient.favouriteColour',
+    ],
   ])('%s: clear OperationOutcome, nothing stored', async (_name, call, status, expression) => {
     const ctx = await newPractice(h.db);
     const res = await fhir(h.app, ctx, { method: 'POST', url: 'Patient', ...call });
     expect(res.status).toBe(status);
     expect(res.body.resourceType).toBe('OperationOutcome');
-    expect(res.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? [])).toContain(expression);
+    expect(res.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? [])).toContain(
+      expression
+    );
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
     expect(await count(ctx)).toBe(0);
   });
@@ -196,7 +284,12 @@ describe.each(testEngines())('bad input never hurts [%s]', (engine) => {
     const res = await fhir(h.app, ctx, {
       method: 'POST',
       url: 'Observation',
-      body: { resourceType: 'Observation', status: 'final', code: { text: 'weight' }, subject: { reference: 'Practitioner/1' } },
+      body: {
+        resourceType: 'Observation',
+        status: 'final',
+        code: { text: 'weight' },
+        subject: { reference: 'Practitioner/1' },
+      },
     });
     expect(res.status).toBe(400);
     expect(res.body.issue[0].expression).toEqual(['Observation.subject.reference']);
@@ -216,7 +309,13 @@ describe.each(testEngines())('bad input never hurts [%s]', (engine) => {
     const res = await fhir(h.app, ctx, {
       method: 'POST',
       url: 'Patient',
-      body: { ...jose, text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${'x'.repeat(2 * 1024 * 1024)}</div>` } },
+      body: {
+        ...jose,
+        text: {
+          status: 'generated',
+          div: `<div xmlns="http://www.w3.org/1999/xhtml">${'x'.repeat(2 * 1024 * 1024)}</div>`,
+        },
+      },
     });
     expect(res.status).toBe(413);
     expect(res.body.resourceType).toBe('OperationOutcome');
@@ -242,13 +341,21 @@ describe.each(testEngines())('bad input never hurts [%s]', (engine) => {
     expect(lenient.status).toBe(200);
     expect(lenient.body.link[0].url).toBe('http://test/fhir/R4/Patient');
     expect(lenient.body.entry.at(-1).search.mode).toBe('outcome');
-    const strict = await fhir(h.app, ctx, { method: 'GET', url: 'Patient?favourite=blue', headers: { prefer: 'handling=strict' } });
+    const strict = await fhir(h.app, ctx, {
+      method: 'GET',
+      url: 'Patient?favourite=blue',
+      headers: { prefer: 'handling=strict' },
+    });
     expect(strict.status).toBe(400);
     expect(strict.body.issue[0].expression).toEqual(['favourite']);
   });
 
   it('an unknown practice is refused', async () => {
-    const res = await fhir(h.app, { practiceId: 'no-such-practice', baseUrl: '' }, { method: 'GET', url: 'Patient' });
+    const res = await fhir(
+      h.app,
+      { practiceId: 'no-such-practice', baseUrl: '' },
+      { method: 'GET', url: 'Patient' }
+    );
     expect(res.status).toBe(400);
     expect(res.body.issue[0].expression).toEqual(['x-medassist-practice']);
   });
@@ -263,11 +370,21 @@ describe.each(testEngines())('tenancy [%s]', (engine) => {
     const created = (await fhir(h.app, first, { method: 'POST', url: 'Patient', body: jose })).body;
     await fhir(h.app, first, { method: 'PUT', url: 'Patient/shared-id', body: { ...jose, id: 'shared-id' } });
     expect((await fhir(h.app, second, { method: 'GET', url: `Patient/${created.id}` })).status).toBe(404);
-    expect((await fhir(h.app, second, { method: 'GET', url: 'Patient?name=munoz' })).body.entry ?? []).toHaveLength(0);
-    expect((await fhir(h.app, second, { method: 'GET', url: `Patient/${created.id}/_history` })).status).toBe(404);
-    expect((await fhir(h.app, second, { method: 'GET', url: 'Patient/_history' })).body.entry).toHaveLength(0);
+    expect(
+      (await fhir(h.app, second, { method: 'GET', url: 'Patient?name=munoz' })).body.entry ?? []
+    ).toHaveLength(0);
+    expect((await fhir(h.app, second, { method: 'GET', url: `Patient/${created.id}/_history` })).status).toBe(
+      404
+    );
+    expect((await fhir(h.app, second, { method: 'GET', url: 'Patient/_history' })).body.entry).toHaveLength(
+      0
+    );
     // The same id in another practice is another resource.
-    const theirs = await fhir(h.app, second, { method: 'PUT', url: 'Patient/shared-id', body: { ...jose, id: 'shared-id', gender: 'female' } });
+    const theirs = await fhir(h.app, second, {
+      method: 'PUT',
+      url: 'Patient/shared-id',
+      body: { ...jose, id: 'shared-id', gender: 'female' },
+    });
     expect(theirs.status).toBe(201);
     expect((await fhir(h.app, first, { method: 'GET', url: 'Patient/shared-id' })).body.gender).toBe('male');
   });

@@ -9,7 +9,13 @@ function observation(patientRef: string, value: number) {
   return {
     resourceType: 'Observation',
     status: 'final',
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+    category: [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' },
+        ],
+      },
+    ],
     code: { coding: [{ system: 'http://loinc.org', code: '29463-7', display: 'Body weight' }] },
     subject: { reference: patientRef },
     effectiveDateTime: '2026-11-26T10:00:00Z',
@@ -29,14 +35,25 @@ describe.each(testEngines())('transaction and batch Bundles [%s]', (engine) => {
         resourceType: 'Bundle',
         type: 'transaction',
         entry: [
-          { fullUrl: 'urn:uuid:0f1e2d3c-0000-4000-8000-000000000002', resource: observation('urn:uuid:0f1e2d3c-0000-4000-8000-000000000001', 72.5), request: { method: 'POST', url: 'Observation' } },
-          { fullUrl: 'urn:uuid:0f1e2d3c-0000-4000-8000-000000000001', resource: { resourceType: 'Patient', name: [{ family: 'Okafor' }] }, request: { method: 'POST', url: 'Patient' } },
+          {
+            fullUrl: 'urn:uuid:0f1e2d3c-0000-4000-8000-000000000002',
+            resource: observation('urn:uuid:0f1e2d3c-0000-4000-8000-000000000001', 72.5),
+            request: { method: 'POST', url: 'Observation' },
+          },
+          {
+            fullUrl: 'urn:uuid:0f1e2d3c-0000-4000-8000-000000000001',
+            resource: { resourceType: 'Patient', name: [{ family: 'Okafor' }] },
+            request: { method: 'POST', url: 'Patient' },
+          },
         ],
       },
     });
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('transaction-response');
-    expect(res.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual(['201 Created', '201 Created']);
+    expect(res.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual([
+      '201 Created',
+      '201 Created',
+    ]);
     const patientId = /Patient\/([^/]+)\//.exec(res.body.entry[1].response.location)?.[1];
     const obs = await fhir(h.app, ctx, { method: 'GET', url: `Observation?subject=Patient/${patientId}` });
     expect(obs.body.entry).toHaveLength(1);
@@ -52,9 +69,19 @@ describe.each(testEngines())('transaction and batch Bundles [%s]', (engine) => {
         resourceType: 'Bundle',
         type: 'transaction',
         entry: [
-          { fullUrl: 'urn:uuid:aaaaaaaa-0000-4000-8000-000000000001', resource: { resourceType: 'Patient', name: [{ family: 'Okafor' }] }, request: { method: 'POST', url: 'Patient' } },
-          { resource: observation('urn:uuid:aaaaaaaa-0000-4000-8000-000000000001', 70), request: { method: 'POST', url: 'Observation' } },
-          { resource: { ...observation('urn:uuid:aaaaaaaa-0000-4000-8000-000000000001', 71), status: 'done' }, request: { method: 'POST', url: 'Observation' } },
+          {
+            fullUrl: 'urn:uuid:aaaaaaaa-0000-4000-8000-000000000001',
+            resource: { resourceType: 'Patient', name: [{ family: 'Okafor' }] },
+            request: { method: 'POST', url: 'Patient' },
+          },
+          {
+            resource: observation('urn:uuid:aaaaaaaa-0000-4000-8000-000000000001', 70),
+            request: { method: 'POST', url: 'Observation' },
+          },
+          {
+            resource: { ...observation('urn:uuid:aaaaaaaa-0000-4000-8000-000000000001', 71), status: 'done' },
+            request: { method: 'POST', url: 'Observation' },
+          },
         ],
       },
     });
@@ -69,7 +96,11 @@ describe.each(testEngines())('transaction and batch Bundles [%s]', (engine) => {
     await fhir(h.app, ctx, {
       method: 'POST',
       url: 'Organization',
-      body: { resourceType: 'Organization', name: 'Riverbend', identifier: [{ system: 'https://example.org/npi', value: '1234567893' }] },
+      body: {
+        resourceType: 'Organization',
+        name: 'Riverbend',
+        identifier: [{ system: 'https://example.org/npi', value: '1234567893' }],
+      },
     });
     const bundle = {
       resourceType: 'Bundle',
@@ -85,30 +116,60 @@ describe.each(testEngines())('transaction and batch Bundles [%s]', (engine) => {
           request: { method: 'POST', url: 'Patient', ifNoneExist: 'identifier=urn:medassist:mrn|MRN-7' },
         },
         {
-          resource: { resourceType: 'Practitioner', identifier: [{ system: 'http://hl7.org/fhir/sid/us-npi', value: '9999999991' }], name: [{ family: 'Reyes' }] },
-          request: { method: 'PUT', url: 'Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|9999999991' },
+          resource: {
+            resourceType: 'Practitioner',
+            identifier: [{ system: 'http://hl7.org/fhir/sid/us-npi', value: '9999999991' }],
+            name: [{ family: 'Reyes' }],
+          },
+          request: {
+            method: 'PUT',
+            url: 'Practitioner?identifier=http://hl7.org/fhir/sid/us-npi|9999999991',
+          },
         },
       ],
     };
     const first = await fhir(h.app, ctx, { method: 'POST', url: '', body: bundle });
     expect(first.status).toBe(200);
-    expect(first.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual(['201 Created', '201 Created']);
-    const patient = (await fhir(h.app, ctx, { method: 'GET', url: 'Patient?identifier=MRN-7' })).body.entry[0].resource;
+    expect(first.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual([
+      '201 Created',
+      '201 Created',
+    ]);
+    const patient = (await fhir(h.app, ctx, { method: 'GET', url: 'Patient?identifier=MRN-7' })).body.entry[0]
+      .resource;
     const org = (await fhir(h.app, ctx, { method: 'GET', url: 'Organization' })).body.entry[0].resource;
     expect(patient.managingOrganization.reference).toBe(`Organization/${org.id}`);
     // The same Bundle again: the conditional create finds the patient, the conditional update updates in place.
     const second = await fhir(h.app, ctx, { method: 'POST', url: '', body: bundle });
-    expect(second.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual(['200 OK', '200 OK']);
+    expect(second.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual([
+      '200 OK',
+      '200 OK',
+    ]);
     expect((await fhir(h.app, ctx, { method: 'GET', url: 'Patient?_summary=count' })).body.total).toBe(1);
-    expect((await fhir(h.app, ctx, { method: 'GET', url: 'Practitioner?_summary=count' })).body.total).toBe(1);
+    expect((await fhir(h.app, ctx, { method: 'GET', url: 'Practitioner?_summary=count' })).body.total).toBe(
+      1
+    );
     // A conditional reference that matches nothing fails the transaction.
     const broken = await fhir(h.app, ctx, {
       method: 'POST',
       url: '',
-      body: { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Patient', managingOrganization: { reference: 'Organization?identifier=none|0' } }, request: { method: 'POST', url: 'Patient' } }] },
+      body: {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          {
+            resource: {
+              resourceType: 'Patient',
+              managingOrganization: { reference: 'Organization?identifier=none|0' },
+            },
+            request: { method: 'POST', url: 'Patient' },
+          },
+        ],
+      },
     });
     expect(broken.status).toBe(400);
-    expect(broken.body.issue[0].expression[0]).toBe('Bundle.entry[0].resource.managingOrganization.reference');
+    expect(broken.body.issue[0].expression[0]).toBe(
+      'Bundle.entry[0].resource.managingOrganization.reference'
+    );
   });
 
   it('a batch answers per entry: a bad entry fails alone', async () => {
@@ -120,15 +181,23 @@ describe.each(testEngines())('transaction and batch Bundles [%s]', (engine) => {
         resourceType: 'Bundle',
         type: 'batch',
         entry: [
-          { resource: { resourceType: 'Patient', name: [{ family: 'Good' }] }, request: { method: 'POST', url: 'Patient' } },
-          { resource: { resourceType: 'Patient', gender: 'bad' }, request: { method: 'POST', url: 'Patient' } },
+          {
+            resource: { resourceType: 'Patient', name: [{ family: 'Good' }] },
+            request: { method: 'POST', url: 'Patient' },
+          },
+          {
+            resource: { resourceType: 'Patient', gender: 'bad' },
+            request: { method: 'POST', url: 'Patient' },
+          },
           { request: { method: 'GET', url: 'Patient/does-not-exist' } },
         ],
       },
     });
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('batch-response');
-    expect(res.body.entry.map((e: { response: { status: string } }) => e.response.status.slice(0, 3))).toEqual(['201', '400', '404']);
+    expect(
+      res.body.entry.map((e: { response: { status: string } }) => e.response.status.slice(0, 3))
+    ).toEqual(['201', '400', '404']);
     expect(res.body.entry[1].response.outcome.issue[0].expression).toEqual(['Patient.gender']);
     expect((await fhir(h.app, ctx, { method: 'GET', url: 'Patient?_summary=count' })).body.total).toBe(1);
   });
@@ -144,10 +213,16 @@ describe.each(testEngines())('transaction and batch Bundles [%s]', (engine) => {
     const res = await fhir(h.app, ctx, { method: 'POST', url: '', body: bundle });
     expect(res.status).toBe(200);
     for (const [type, n] of expected) {
-      expect((await fhir(h.app, ctx, { method: 'GET', url: `${type}?_summary=count` })).body.total, type).toBe(n);
+      expect(
+        (await fhir(h.app, ctx, { method: 'GET', url: `${type}?_summary=count` })).body.total,
+        type
+      ).toBe(n);
     }
     const patient = (await fhir(h.app, ctx, { method: 'GET', url: 'Patient' })).body.entry[0].resource;
-    const encounters = await fhir(h.app, ctx, { method: 'GET', url: `Encounter?patient=${patient.id}&_summary=count` });
+    const encounters = await fhir(h.app, ctx, {
+      method: 'GET',
+      url: `Encounter?patient=${patient.id}&_summary=count`,
+    });
     expect(encounters.body.total).toBe(expected.get('Encounter'));
   });
 });

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { isResourceType } from '../../fhir/definitions.js';
-import { badRequest, isOutcomeError, OutcomeError, outcome, preconditionFailed, serverError } from '../../fhir/outcome.js';
+import {
+  badRequest,
+  isOutcomeError,
+  OutcomeError,
+  outcome,
+  preconditionFailed,
+  serverError,
+} from '../../fhir/outcome.js';
 import { checkIfMatch, ID_RE, planCreate, planUpdate, type CurrentRow } from '../../store/repository.js';
 import type { SqlConnection } from '../../store/db.js';
 import { applyWrites, type PendingWrite } from '../../store/writes.js';
@@ -41,7 +48,10 @@ function checkEntry(entry: BundleEntry, i: number): void {
   const where = `Bundle.entry[${i}]`;
   const method = entry.request?.method;
   if (!method || !['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].includes(method)) {
-    throw badRequest('each entry needs request.method (GET, POST, PUT, PATCH or DELETE)', `${where}.request.method`);
+    throw badRequest(
+      'each entry needs request.method (GET, POST, PUT, PATCH or DELETE)',
+      `${where}.request.method`
+    );
   }
   if (!entry.request?.url) {
     throw badRequest('each entry needs request.url', `${where}.request.url`);
@@ -77,7 +87,9 @@ function responseEntry(res: FhirResponse, includeResource: boolean): BundleEntry
       status: `${res.status} ${STATUS_TEXT[res.status] ?? ''}`.trim(),
       ...(res.headers.location ? { location: res.headers.location } : {}),
       ...(res.headers.etag ? { etag: res.headers.etag } : {}),
-      ...(res.headers['last-modified'] ? { lastModified: new Date(res.headers['last-modified']).toISOString() } : {}),
+      ...(res.headers['last-modified']
+        ? { lastModified: new Date(res.headers['last-modified']).toISOString() }
+        : {}),
     },
   };
 }
@@ -98,7 +110,11 @@ async function processBatch(env: RouterEnv, entries: BundleEntry[], route: Route
 
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
 
-async function processTransaction(env: RouterEnv & { tx: SqlConnection }, entries: BundleEntry[], route: Route): Promise<Bundle> {
+async function processTransaction(
+  env: RouterEnv & { tx: SqlConnection },
+  entries: BundleEntry[],
+  route: Route
+): Promise<Bundle> {
   const ctx = env.ctx;
   // 1. Decide every new resource's id, so references can be rewritten before anything is written.
   const idFor = new Map<string, string>(); // fullUrl -> Type/id
@@ -112,9 +128,17 @@ async function processTransaction(env: RouterEnv & { tx: SqlConnection }, entrie
     const type = entry.resource?.resourceType;
     if (method === 'POST' && type) {
       if (entry.request?.ifNoneExist) {
-        const ids = await matchConditional(env, type, entry.request.ifNoneExist, `Bundle.entry[${i}].request.ifNoneExist`);
+        const ids = await matchConditional(
+          env,
+          type,
+          entry.request.ifNoneExist,
+          `Bundle.entry[${i}].request.ifNoneExist`
+        );
         if (ids.length > 1) {
-          throw preconditionFailed(`ifNoneExist matched more than one ${type}`, `Bundle.entry[${i}].request.ifNoneExist`);
+          throw preconditionFailed(
+            `ifNoneExist matched more than one ${type}`,
+            `Bundle.entry[${i}].request.ifNoneExist`
+          );
         }
         existingForCreate[i] = ids[0];
       }
@@ -128,7 +152,10 @@ async function processTransaction(env: RouterEnv & { tx: SqlConnection }, entrie
       createIds[i] = target;
       const key = `${type}/${target}`;
       if (seenTargets.has(key)) {
-        throw badRequest(`${key} appears more than once in the transaction`, `Bundle.entry[${i}].request.url`);
+        throw badRequest(
+          `${key} appears more than once in the transaction`,
+          `Bundle.entry[${i}].request.url`
+        );
       }
       seenTargets.add(key);
       if (entry.fullUrl) {
@@ -141,14 +168,30 @@ async function processTransaction(env: RouterEnv & { tx: SqlConnection }, entrie
   const resources: (Resource | undefined)[] = [];
   for (let i = 0; i < entries.length; i++) {
     const r = entries[i].resource;
-    resources.push(r ? ((await rewriteReferences(env, r, idFor, conditionalCache, `Bundle.entry[${i}].resource`)) as Resource) : undefined);
+    resources.push(
+      r
+        ? ((await rewriteReferences(
+            env,
+            r,
+            idFor,
+            conditionalCache,
+            `Bundle.entry[${i}].resource`
+          )) as Resource)
+        : undefined
+    );
   }
   // 3. Run entries in the spec's order; plain POSTs and PUTs are written as one batch.
-  const order = entries.map((_, i) => i).sort((a, b) => ORDER[entries[a].request?.method ?? 'GET'] - ORDER[entries[b].request?.method ?? 'GET']);
+  const order = entries
+    .map((_, i) => i)
+    .sort((a, b) => ORDER[entries[a].request?.method ?? 'GET'] - ORDER[entries[b].request?.method ?? 'GET']);
   const results: BundleEntry[] = new Array<BundleEntry>(entries.length);
   const batched: { index: number; write: PendingWrite; status: number }[] = [];
   const flush = async (): Promise<void> => {
-    await applyWrites(env.tx, ctx.practiceId, batched.map((b) => b.write));
+    await applyWrites(
+      env.tx,
+      ctx.practiceId,
+      batched.map((b) => b.write)
+    );
     for (const b of batched) {
       const content = b.write.content as Resource;
       results[b.index] = responseEntry(
@@ -167,7 +210,11 @@ async function processTransaction(env: RouterEnv & { tx: SqlConnection }, entrie
   };
   // Lock and read the current rows of every plain PUT in one statement.
   const putIndexes = order.filter((i) => entries[i].request?.method === 'PUT' && resources[i]);
-  const current = await currentRows(env.tx, ctx.practiceId, putIndexes.map((i) => [resources[i]?.resourceType as string, createIds[i] as string]));
+  const current = await currentRows(
+    env.tx,
+    ctx.practiceId,
+    putIndexes.map((i) => [resources[i]?.resourceType as string, createIds[i] as string])
+  );
   let phase = -1;
   for (const i of order) {
     const entry = entries[i];
@@ -181,22 +228,34 @@ async function processTransaction(env: RouterEnv & { tx: SqlConnection }, entrie
       const resource = resources[i];
       if (method === 'POST' && resource) {
         if (existingForCreate[i]) {
-          const res = await route(env, { method: 'GET', path: `${resource.resourceType}/${existingForCreate[i]}`, query: [], headers: {} });
+          const res = await route(env, {
+            method: 'GET',
+            path: `${resource.resourceType}/${existingForCreate[i]}`,
+            query: [],
+            headers: {},
+          });
           results[i] = responseEntry({ ...res, status: 200 }, false);
           continue;
         }
-        batched.push({ index: i, write: planCreate({ ...resource, id: undefined } as Resource, createIds[i]), status: 201 });
+        batched.push({
+          index: i,
+          write: planCreate({ ...resource, id: undefined }, createIds[i]),
+          status: 201,
+        });
         continue;
       }
       if (method === 'PUT' && resource) {
         const type = resource.resourceType;
         const id = createIds[i] as string;
         if (resource.id !== undefined && resource.id !== id && !/\?/.test(entry.request?.url ?? '')) {
-          throw badRequest(`the resource id "${resource.id}" does not match request.url ${entry.request?.url}`, `${where}.resource.id`);
+          throw badRequest(
+            `the resource id "${resource.id}" does not match request.url ${entry.request?.url}`,
+            `${where}.resource.id`
+          );
         }
         const row = current.get(`${type}/${id}`);
         checkIfMatch(entry.request?.ifMatch, row);
-        const write = planUpdate({ ...resource, id } as Resource, id, row);
+        const write = planUpdate({ ...resource, id }, id, row);
         if (write) {
           batched.push({ index: i, write, status: row && !row.deleted ? 200 : 201 });
         } else {
@@ -225,7 +284,9 @@ function withEntry(err: unknown, where: string): unknown {
   }
   const issues = (err.outcome.issue ?? []).map((issue) => ({
     ...issue,
-    expression: (issue.expression ?? ['']).map((e) => (e.startsWith('Bundle.') ? e : `${where}${e ? '.' + e : ''}`)),
+    expression: (issue.expression ?? ['']).map((e) =>
+      e.startsWith('Bundle.') ? e : `${where}${e ? '.' + e : ''}`
+    ),
   }));
   return new OutcomeError(err.status, { ...err.outcome, issue: issues });
 }
@@ -235,22 +296,35 @@ async function putTarget(env: RouterEnv, url: string, type: string, i: number): 
   const q = clean.indexOf('?');
   if (q >= 0) {
     if (clean.slice(0, q) !== type) {
-      throw badRequest(`request.url names ${clean.slice(0, q)} but the resource is a ${type}`, `Bundle.entry[${i}].request.url`);
+      throw badRequest(
+        `request.url names ${clean.slice(0, q)} but the resource is a ${type}`,
+        `Bundle.entry[${i}].request.url`
+      );
     }
     const ids = await matchConditional(env, type, clean.slice(q + 1), `Bundle.entry[${i}].request.url`);
     if (ids.length > 1) {
-      throw preconditionFailed(`the conditional update matched more than one ${type}`, `Bundle.entry[${i}].request.url`);
+      throw preconditionFailed(
+        `the conditional update matched more than one ${type}`,
+        `Bundle.entry[${i}].request.url`
+      );
     }
     return ids[0] ?? randomUUID();
   }
   const [urlType, id, ...rest] = clean.split('/');
   if (urlType !== type || !id || rest.length > 0 || !ID_RE.test(id)) {
-    throw badRequest(`a PUT entry's request.url must be ${type}/id or ${type}?search, got "${url}"`, `Bundle.entry[${i}].request.url`);
+    throw badRequest(
+      `a PUT entry's request.url must be ${type}/id or ${type}?search, got "${url}"`,
+      `Bundle.entry[${i}].request.url`
+    );
   }
   return id;
 }
 
-async function currentRows(tx: SqlConnection, practiceId: string, keys: [string, string][]): Promise<Map<string, CurrentRow>> {
+async function currentRows(
+  tx: SqlConnection,
+  practiceId: string,
+  keys: [string, string][]
+): Promise<Map<string, CurrentRow>> {
   const map = new Map<string, CurrentRow>();
   if (keys.length === 0) {
     return map;
@@ -323,7 +397,12 @@ async function resolveReference(
     if (ids.length !== 1) {
       throw new OutcomeError(
         ids.length === 0 ? 400 : 412,
-        outcome('error', ids.length === 0 ? 'not-found' : 'multiple-matches', `the conditional reference ${ref} matched ${ids.length === 0 ? 'nothing' : 'more than one resource'}`, path)
+        outcome(
+          'error',
+          ids.length === 0 ? 'not-found' : 'multiple-matches',
+          `the conditional reference ${ref} matched ${ids.length === 0 ? 'nothing' : 'more than one resource'}`,
+          path
+        )
       );
     }
     const resolved = `${type}/${ids[0]}`;

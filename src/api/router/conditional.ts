@@ -4,16 +4,22 @@ import { executeSearch } from '../../store/search/execute.js';
 import type { RouterEnv } from './types.js';
 
 /** Finds the ids matching a conditional URL's query (If-None-Exist, conditional update, conditional references). */
-export async function matchConditional(env: RouterEnv, type: string, queryText: string, name: string): Promise<string[]> {
+export async function matchConditional(
+  env: RouterEnv,
+  type: string,
+  queryText: string,
+  name: string
+): Promise<string[]> {
   const query = parseQueryString(queryText);
   if (query.length === 0) {
     throw badRequest(`${name} needs search parameters`, name);
   }
-  const request = parseSearchRequest(type, [...query, ['_count', '2'], ['_elements', 'id']], { strict: true });
+  const request = parseSearchRequest(type, [...query, ['_count', '2'], ['_elements', 'id']], {
+    strict: true,
+  });
   const bundle = await executeSearch(env.tx ?? env.db, env.ctx, request);
   return (bundle.entry ?? []).filter((e) => e.search?.mode === 'match').map((e) => e.resource?.id as string);
 }
-
 
 function parseQueryString(q: string): [string, string][] {
   return [...new URLSearchParams(q).entries()];

@@ -26,7 +26,11 @@ export function resourceResponse(
     return { status, headers };
   }
   if (ret === 'OperationOutcome') {
-    return { status, headers, body: allOk(`${resource.resourceType}/${resource.id} version ${version} stored`) };
+    return {
+      status,
+      headers,
+      body: allOk(`${resource.resourceType}/${resource.id} version ${version} stored`),
+    };
   }
   return { status, headers, body: resource };
 }

@@ -2,7 +2,14 @@ import type { Resource } from '@medplum/fhirtypes';
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { isResourceType } from '../../fhir/definitions.js';
-import { badRequest, notFound, notSupported, OutcomeError, outcome, preconditionFailed } from '../../fhir/outcome.js';
+import {
+  badRequest,
+  notFound,
+  notSupported,
+  OutcomeError,
+  outcome,
+  preconditionFailed,
+} from '../../fhir/outcome.js';
 import { parseIncludes, parseSearchRequest, SEARCH_LIMITS } from '../../fhir/searchRequest.js';
 import type { SqlConnection } from '../../store/db.js';
 import {
@@ -110,7 +117,13 @@ export async function routeFhirRequest(env: RouterEnv, req: FhirRequest): Promis
         const result = await inTransaction(env, (tx) =>
           updateIn(tx, env.ctx, type, id, resource, { ifMatch: req.headers['if-match'] })
         );
-        return resourceResponse(result.created ? 201 : 200, result.resource, env.ctx.baseUrl, prefer, result.created);
+        return resourceResponse(
+          result.created ? 201 : 200,
+          result.resource,
+          env.ctx.baseUrl,
+          prefer,
+          result.created
+        );
       }
       case 'PATCH':
         return patch(env, type, id, req, prefer);
@@ -162,49 +175,79 @@ async function readIn(env: RouterEnv, type: string, id: string): Promise<Resourc
   return row.content;
 }
 
-async function search(env: RouterEnv, type: string, query: [string, string][], strict: boolean): Promise<FhirResponse> {
+async function search(
+  env: RouterEnv,
+  type: string,
+  query: [string, string][],
+  strict: boolean
+): Promise<FhirResponse> {
   const request = parseSearchRequest(type, query, { strict });
   parseIncludes(request, query);
   const bundle = await executeSearch(conn(env), env.ctx, request);
   return { status: 200, headers: {}, body: bundle };
 }
 
-async function create(env: RouterEnv, type: string, req: FhirRequest, prefer: string | undefined): Promise<FhirResponse> {
+async function create(
+  env: RouterEnv,
+  type: string,
+  req: FhirRequest,
+  prefer: string | undefined
+): Promise<FhirResponse> {
   const resource = bodyResource(req.body, type);
   const ifNoneExist = req.headers['if-none-exist'];
   return inTransaction(env, async (tx) => {
     if (ifNoneExist) {
       // Serialize conditional creates of the same criteria, so two at once cannot both create.
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${env.ctx.practiceId}|${type}|${ifNoneExist}`]);
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+        `${env.ctx.practiceId}|${type}|${ifNoneExist}`,
+      ]);
       const ids = await matchConditional({ ...env, tx }, type, ifNoneExist, 'If-None-Exist');
       if (ids.length > 1) {
-        throw preconditionFailed(`If-None-Exist matched ${ids.length} or more ${type} resources`, 'If-None-Exist');
+        throw preconditionFailed(
+          `If-None-Exist matched ${ids.length} or more ${type} resources`,
+          'If-None-Exist'
+        );
       }
       if (ids.length === 1) {
         const existing = await readIn({ ...env, tx }, type, ids[0]);
         return resourceResponse(200, existing, env.ctx.baseUrl, prefer);
       }
     }
-    const write = planCreate({ ...resource, id: undefined } as Resource);
+    const write = planCreate({ ...resource, id: undefined });
     await applyWrites(tx, env.ctx.practiceId, [write]);
     return resourceResponse(201, write.content as Resource, env.ctx.baseUrl, prefer, true);
   });
 }
 
-async function conditionalUpdate(env: RouterEnv, type: string, req: FhirRequest, prefer: string | undefined): Promise<FhirResponse> {
+async function conditionalUpdate(
+  env: RouterEnv,
+  type: string,
+  req: FhirRequest,
+  prefer: string | undefined
+): Promise<FhirResponse> {
   const resource = bodyResource(req.body, type);
   const queryText = new URLSearchParams(req.query).toString();
   return inTransaction(env, async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${env.ctx.practiceId}|${type}|${queryText}`]);
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+      `${env.ctx.practiceId}|${type}|${queryText}`,
+    ]);
     const ids = await matchConditional({ ...env, tx }, type, queryText, 'conditional update');
     if (ids.length > 1) {
-      throw preconditionFailed(`the conditional update matched ${ids.length} or more ${type} resources`, type);
+      throw preconditionFailed(
+        `the conditional update matched ${ids.length} or more ${type} resources`,
+        type
+      );
     }
     if (ids.length === 1) {
       if (resource.id && resource.id !== ids[0]) {
-        throw badRequest(`the body's id "${resource.id}" is not the matched resource ${ids[0]}`, `${type}.id`);
+        throw badRequest(
+          `the body's id "${resource.id}" is not the matched resource ${ids[0]}`,
+          `${type}.id`
+        );
       }
-      const result = await updateIn(tx, env.ctx, type, ids[0], resource, { ifMatch: req.headers['if-match'] });
+      const result = await updateIn(tx, env.ctx, type, ids[0], resource, {
+        ifMatch: req.headers['if-match'],
+      });
       return resourceResponse(200, result.resource, env.ctx.baseUrl, prefer);
     }
     if (resource.id) {
@@ -217,7 +260,13 @@ async function conditionalUpdate(env: RouterEnv, type: string, req: FhirRequest,
   });
 }
 
-async function patch(env: RouterEnv, type: string, id: string, req: FhirRequest, prefer: string | undefined): Promise<FhirResponse> {
+async function patch(
+  env: RouterEnv,
+  type: string,
+  id: string,
+  req: FhirRequest,
+  prefer: string | undefined
+): Promise<FhirResponse> {
   const ops = req.body;
   if (!Array.isArray(ops)) {
     throw badRequest('a JSON Patch body is an array of operations (RFC 6902)', 'body');
@@ -237,19 +286,30 @@ async function patch(env: RouterEnv, type: string, id: string, req: FhirRequest,
       if (errors) {
         throw errors;
       }
-      patched = fastJsonPatch.applyPatch(structuredClone(current.content), ops as Operation[], true, false).newDocument;
+      patched = fastJsonPatch.applyPatch(
+        structuredClone(current.content),
+        ops as Operation[],
+        true,
+        false
+      ).newDocument;
     } catch (err) {
       const e = err as { message?: string; index?: number; name?: string };
       if (e.name === 'TEST_OPERATION_FAILED') {
-        throw preconditionFailed(`JSON Patch test operation ${e.index ?? ''} failed`, `body[${e.index ?? 0}]`);
+        throw preconditionFailed(
+          `JSON Patch test operation ${e.index ?? ''} failed`,
+          `body[${e.index ?? 0}]`
+        );
       }
-      throw badRequest(`invalid JSON Patch: ${(e.message ?? 'error').split('\n')[0]}`, `body[${e.index ?? 0}]`);
+      throw badRequest(
+        `invalid JSON Patch: ${(e.message ?? 'error').split('\n')[0]}`,
+        `body[${e.index ?? 0}]`
+      );
     }
     if (patched.resourceType !== type || patched.id !== id) {
       throw badRequest('a patch may not change resourceType or id', 'body');
     }
     const { meta: _meta, ...rest } = patched;
-    const result = await updateIn(tx, env.ctx, type, id, { ...rest, meta: { ...patched.meta } } as Resource, {
+    const result = await updateIn(tx, env.ctx, type, id, { ...rest, meta: { ...patched.meta } }, {
       method: 'patch',
     });
     return resourceResponse(200, result.resource, env.ctx.baseUrl, prefer);
@@ -287,7 +347,10 @@ async function history(
     links.push({ relation: 'next', url: `${base}?_count=${count}&_offset=${offset + count}${extra}` });
   }
   if (offset > 0) {
-    links.push({ relation: 'previous', url: `${base}?_count=${count}&_offset=${Math.max(0, offset - count)}${extra}` });
+    links.push({
+      relation: 'previous',
+      url: `${base}?_count=${count}&_offset=${Math.max(0, offset - count)}${extra}`,
+    });
   }
   bundle.link = links;
   return { status: 200, headers: {}, body: bundle };

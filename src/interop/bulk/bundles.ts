@@ -1,4 +1,4 @@
-import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 import { putEntry, type ImportEntry } from './entries.js';
 import { isFhirId, uuidOfFullUrl } from './ids.js';
 import { rewriteReferences } from './references.js';
@@ -50,21 +50,34 @@ export function planBundle(value: unknown): LoadPlan | string {
   const types = new Set(entries.map((e) => e.entry.resource?.resourceType));
   const onlyShared = [...types].every((t) => t !== undefined && SHARED_TYPES.has(t));
   for (const e of entries) {
-    e.entry = { ...e.entry, ...(e.entry.resource ? { resource: rewriteReferences(e.entry.resource, targets) } : {}) };
+    e.entry = {
+      ...e.entry,
+      ...(e.entry.resource ? { resource: rewriteReferences(e.entry.resource, targets) } : {}),
+    };
     e.referenceCopy = !onlyShared && !!e.target && SHARED_TYPES.has(e.entry.resource?.resourceType ?? '');
   }
   return { mode: type === 'batch' ? 'batch' : 'transaction', atomic: type === 'transaction', entries };
 }
 
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
 function planEntry(entry: BundleEntry, where: string): ImportEntry {
   const method = entry.request?.method;
-  const resource = entry.resource as Resource | undefined;
+  const resource = entry.resource;
   // Checked here, because the store rejects a whole Bundle, batch or not, for one entry without these.
   if (resource !== undefined && typeof resource.resourceType !== 'string') {
     return { entry, where, referenceCopy: false, problem: 'the resource has no resourceType' };
   }
   if (method === undefined && !resource) {
     return { entry, where, referenceCopy: false, problem: 'the entry has neither a resource nor a request' };
+  }
+  if (method !== undefined && !METHODS.has(method)) {
+    return {
+      entry,
+      where,
+      referenceCopy: false,
+      problem: `request.method "${String(method)}" is not GET, POST, PUT, PATCH or DELETE`,
+    };
   }
   if (method !== undefined && !entry.request?.url) {
     return { entry, where, referenceCopy: false, problem: 'the entry has request.method but no request.url' };

@@ -24,7 +24,8 @@ export interface ImportEntry {
  * else the resource's own id; else a hash of its content (see contentId), so a re-run PUTs to the same id.
  */
 export function putEntry(resource: Resource, where: string, id?: string, fullUrl?: string): ImportEntry {
-  const chosen = id ?? (isFhirId(resource.id) ? resource.id : resource.id === undefined ? contentId(resource) : undefined);
+  const chosen =
+    id ?? (isFhirId(resource.id) ? resource.id : resource.id === undefined ? contentId(resource) : undefined);
   // A resource whose own id is invalid keeps it, so the store rejects it with the reason instead of it
   // silently getting another id.
   const finalId = chosen ?? String(resource.id);

@@ -12,7 +12,8 @@ export function rewriteReferences<T>(value: T, targets: Map<string, string>): T 
   }
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = k === 'reference' && typeof v === 'string' ? (targets.get(v) ?? v) : rewriteReferences(v, targets);
+    out[k] =
+      k === 'reference' && typeof v === 'string' ? (targets.get(v) ?? v) : rewriteReferences(v, targets);
   }
   return out as T;
 }

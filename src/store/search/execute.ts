@@ -49,13 +49,19 @@ function sortKeys(req: SearchRequest): SortKey[] {
       `(SELECT ${agg}(s.${col}) FROM search_index s WHERE s.practice_id = $1 AND s.resource_type = r.resource_type AND s.resource_id = r.id AND s.param = '${code.replace(/'/g, "''")}')`;
     switch (type) {
       case 'date':
-        return { expr: `COALESCE(${sub(desc ? 'hi' : 'lo')}, '-infinity'::timestamptz)`, desc, kind: 'timestamptz' };
+        return {
+          expr: `COALESCE(${sub(desc ? 'hi' : 'lo')}, '-infinity'::timestamptz)`,
+          desc,
+          kind: 'timestamptz',
+        };
       case 'number':
       case 'quantity':
         return { expr: `COALESCE(${sub('num')}, '-Infinity'::numeric)`, desc, kind: 'numeric' };
       case 'token':
-        return { expr: `COALESCE(${sub('value')}, '')`, desc, kind: 'text' };
-      default:
+      case 'string':
+      case 'reference':
+      case 'uri':
+      case undefined:
         return { expr: `COALESCE(${sub('value')}, '')`, desc, kind: 'text' };
     }
   });
@@ -65,7 +71,12 @@ function sortKeys(req: SearchRequest): SortKey[] {
 }
 
 /** (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ..., with each key's direction. */
-function afterCondition(keys: SortKey[], values: (string | number)[], reverse: boolean, p: SqlParams): string {
+function afterCondition(
+  keys: SortKey[],
+  values: (string | number)[],
+  reverse: boolean,
+  p: SqlParams
+): string {
   if (values.length !== keys.length) {
     throw badRequest('_cursor does not match this search (the sort changed)', '_cursor');
   }
@@ -91,9 +102,13 @@ export interface SearchResult {
  * the page's edge rows, so rows written or deleted between requests never shift a page
  * (docs/decisions/0004-paging.md).
  */
-export async function executeSearch(conn: SqlConnection, ctx: RequestContext, req: SearchRequest): Promise<Bundle> {
+export async function executeSearch(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  req: SearchRequest
+): Promise<Bundle> {
   const p = new SqlParams(ctx.practiceId, req.resourceType);
-  const row = { type: '$2', id: 'r.id' };
+  const row = { type: '$2', id: 'r.id', lastUpdated: 'r.last_updated' };
   const where = ['r.practice_id = $1', 'r.resource_type = $2', 'NOT r.deleted'];
   for (const filter of req.filters) {
     where.push(filterSql(filter, row, p, ctx.baseUrl));
@@ -122,7 +137,9 @@ export async function executeSearch(conn: SqlConnection, ctx: RequestContext, re
     pageWhere.push(afterCondition(keys, cursor.v, reverse, p));
   }
   const orderBy = keys.map((k) => `${k.expr} ${k.desc !== reverse ? 'DESC' : 'ASC'}`).join(', ');
-  const select = keys.map((k, i) => `${k.expr} AS k${i}`).join(', ');
+  // Cursor values travel as PostgreSQL's own text form: exact (microseconds, numeric digits) and able to
+  // carry 'infinity' / '-infinity' (open periods, missing values), which JSON numbers and JS Dates cannot.
+  const select = keys.map((k, i) => `(${k.expr})::text AS k${i}`).join(', ');
   const result = await conn.query<Record<string, unknown>>(
     `SELECT r.content, ${select} FROM resource r WHERE ${pageWhere.join(' AND ')} ORDER BY ${orderBy} LIMIT ${req.count + 1}`,
     p.values
@@ -133,18 +150,17 @@ export async function executeSearch(conn: SqlConnection, ctx: RequestContext, re
   if (reverse) {
     rows.reverse();
   }
-  const keyValues = (r: Record<string, unknown>): (string | number)[] =>
-    keys.map((k, i) => {
-      const v = r[`k${i}`];
-      return v instanceof Date ? v.toISOString() : (v as string | number);
-    });
+  const keyValues = (r: Record<string, unknown>): string[] => keys.map((_k, i) => r[`k${i}`] as string);
 
   const links: BundleLink[] = [self];
   if (rows.length > 0) {
     const hasNext = reverse ? true : more;
     const hasPrev = reverse ? more : !!cursor;
     if (hasNext) {
-      links.push({ relation: 'next', url: pageUrl(ctx, req, { v: keyValues(rows[rows.length - 1]), dir: 'next' }) });
+      links.push({
+        relation: 'next',
+        url: pageUrl(ctx, req, { v: keyValues(rows[rows.length - 1]), dir: 'next' }),
+      });
     }
     if (hasPrev) {
       links.push({ relation: 'previous', url: pageUrl(ctx, req, { v: keyValues(rows[0]), dir: 'prev' }) });
@@ -176,7 +192,13 @@ export async function executeSearch(conn: SqlConnection, ctx: RequestContext, re
     );
     entries.push({ resource: oo, search: { mode: 'outcome' } });
   }
-  return { resourceType: 'Bundle', type: 'searchset', ...(total !== undefined ? { total } : {}), link: links, entry: entries };
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    ...(total !== undefined ? { total } : {}),
+    link: links,
+    entry: entries,
+  };
 }
 
 function queryString(req: SearchRequest, extra: [string, string][] = []): string {
@@ -211,7 +233,7 @@ function shape(resource: Resource, req: SearchRequest): Resource {
     keep = new Set(['text', ...(tryGetDataType(resource.resourceType)?.mandatoryProperties ?? [])]);
   } else if (req.summary === 'data') {
     const { text: _text, ...rest } = resource as Resource & { text?: unknown };
-    return subsetted(rest as Resource);
+    return subsetted(rest);
   }
   if (!keep) {
     return resource;
@@ -227,20 +249,29 @@ function shape(resource: Resource, req: SearchRequest): Resource {
 
 function subsetted(resource: Resource): Resource {
   const tag = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED' };
-  return { ...resource, meta: { ...resource.meta, tag: [...(resource.meta?.tag ?? []), tag] } } as Resource;
+  return { ...resource, meta: { ...resource.meta, tag: [...(resource.meta?.tag ?? []), tag] } };
 }
 
 const MAX_INCLUDE_ROUNDS = 4;
 const MAX_INCLUDED = 1000;
 
-async function includes(conn: SqlConnection, ctx: RequestContext, req: SearchRequest, matches: Resource[]): Promise<Resource[]> {
+async function includes(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  req: SearchRequest,
+  matches: Resource[]
+): Promise<Resource[]> {
   if (matches.length === 0 || (req.include.length === 0 && req.revinclude.length === 0)) {
     return [];
   }
   const seen = new Set(matches.map((r) => `${r.resourceType}/${r.id}`));
   const out: Resource[] = [];
   let frontier = matches;
-  for (let round = 0; round < MAX_INCLUDE_ROUNDS && frontier.length > 0 && out.length < MAX_INCLUDED; round++) {
+  for (
+    let round = 0;
+    round < MAX_INCLUDE_ROUNDS && frontier.length > 0 && out.length < MAX_INCLUDED;
+    round++
+  ) {
     const found: Resource[] = [];
     for (const spec of req.include) {
       if (round > 0 && !spec.iterate) {

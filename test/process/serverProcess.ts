@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/medassist.js');
+
+export interface RunningServer {
+  proc: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/** Starts `medassist serve` as a real child process and waits for /healthz. */
+export async function startServer(
+  args: string[],
+  port: number,
+  env: NodeJS.ProcessEnv = {}
+): Promise<RunningServer> {
+  const proc = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', String(port), '--log-level', 'warn', ...args],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }
+  );
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) {
+      throw new Error(`server exited with ${proc.exitCode}: ${out}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) {
+        return { proc, url, output: () => out };
+      }
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  proc.kill('SIGKILL');
+  throw new Error(`server did not answer /healthz within 60 s: ${out}`);
+}
+
+/** Runs the medassist command to completion. */
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {}
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    proc.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+export async function stop(server: RunningServer, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (server.proc.exitCode !== null) {
+    return;
+  }
+  const exited = new Promise((r) => server.proc.once('exit', r));
+  server.proc.kill(signal);
+  await exited;
+}
