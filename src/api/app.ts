@@ -9,6 +9,7 @@ import { badRequest, OutcomeError, outcome } from '../fhir/outcome.js';
 import type { Database } from '../store/db.js';
 import { practiceExists, PRACTICE_ID_RE } from '../store/practice.js';
 import { sendOutcome, toOutcomeError } from './errors.js';
+import { presentResource } from './router/respond.js';
 import { routeFhirRequest } from './router/router.js';
 import type { FhirRequest } from './router/types.js';
 
@@ -124,7 +125,15 @@ export function buildApp({ db, config }: AppOptions): FastifyInstance {
       );
     }
     const response = await routeFhirRequest(
-      { db, ctx: { practiceId, baseUrl } },
+      {
+        db,
+        ctx: { practiceId, baseUrl },
+        onError: (err) =>
+          request.log.error(
+            { err: { message: (err as Error)?.message, stack: (err as Error)?.stack } },
+            'unexpected error in a batch entry'
+          ),
+      },
       {
         method,
         path: decodeURIComponent(path),
@@ -139,7 +148,7 @@ export function buildApp({ db, config }: AppOptions): FastifyInstance {
     }
     return reply
       .header('content-type', 'application/fhir+json; charset=utf-8')
-      .send(JSON.stringify(response.body));
+      .send(JSON.stringify(presentResource(response.body)));
   };
   const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
   app.route({ method: [...methods], url: FHIR_BASE, handler: fhirHandler });

@@ -1,4 +1,7 @@
 import { Command } from 'commander';
+import { command as demoCommand } from './demo.js';
+import { command as exportCommand } from './exportCommand.js';
+import { command as importCommand } from './importCommand.js';
 import { serveCommand } from './serve.js';
 
 const program = new Command();

@@ -28,7 +28,14 @@ export function writeServerInfo(dir: string, info: ServerInfo): void {
 export function readServerInfo(dir: string): ServerInfo | undefined {
   try {
     const info = JSON.parse(fs.readFileSync(path.join(dir, FILE), 'utf8')) as ServerInfo;
-    process.kill(info.pid, 0);
+    try {
+      process.kill(info.pid, 0);
+    } catch (err) {
+      // EPERM: the process exists but belongs to another user; it is alive (as in store/lock.ts).
+      if ((err as NodeJS.ErrnoException).code !== 'EPERM') {
+        return undefined;
+      }
+    }
     return info;
   } catch {
     return undefined;

@@ -34,10 +34,11 @@ export async function processBundle(env: RouterEnv, body: unknown, route: Route)
     throw badRequest(`Bundle.type must be batch or transaction, got "${String(bundle.type)}"`, 'Bundle.type');
   }
   const entries = bundle.entry ?? [];
-  entries.forEach((entry, i) => checkEntry(entry, i));
   if (bundle.type === 'batch') {
+    // Batch entries are independent: a malformed one fails alone (checked in processBatch).
     return processBatch(env, entries, route);
   }
+  entries.forEach((entry, i) => checkEntry(entry, i));
   if (env.tx) {
     return processTransaction({ ...env, tx: env.tx }, entries, route);
   }
@@ -96,11 +97,15 @@ function responseEntry(res: FhirResponse, includeResource: boolean): BundleEntry
 
 async function processBatch(env: RouterEnv, entries: BundleEntry[], route: Route): Promise<Bundle> {
   const out: BundleEntry[] = [];
-  for (const entry of entries) {
+  for (const [i, entry] of entries.entries()) {
     try {
+      checkEntry(entry, i);
       const res = await route(env, toRequest(entry, entry.resource));
       out.push(responseEntry(res, entry.request?.method === 'GET'));
     } catch (err) {
+      if (!isOutcomeError(err)) {
+        env.onError?.(err);
+      }
       const e = isOutcomeError(err) ? err : serverError();
       out.push({ response: { status: String(e.status), outcome: e.outcome } });
     }

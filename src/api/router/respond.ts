@@ -34,3 +34,25 @@ export function resourceResponse(
   }
   return { status, headers, body: resource };
 }
+
+/**
+ * Puts resourceType, id and meta first, as FHIR JSON is conventionally written: jsonb stores keys in its
+ * own order. Applies to the resources inside a Bundle too.
+ */
+export function presentResource(resource: Resource): Resource {
+  const { resourceType, id, meta, ...rest } = resource as Resource & Record<string, unknown>;
+  const out: Record<string, unknown> = { resourceType };
+  if (id !== undefined) {
+    out.id = id;
+  }
+  if (meta !== undefined) {
+    out.meta = meta;
+  }
+  Object.assign(out, rest);
+  if (resourceType === 'Bundle' && Array.isArray(rest.entry)) {
+    out.entry = (rest.entry as { resource?: Resource }[]).map((e) =>
+      e.resource ? { ...e, resource: presentResource(e.resource) } : e
+    );
+  }
+  return out as unknown as Resource;
+}

@@ -309,9 +309,16 @@ async function patch(
       throw badRequest('a patch may not change resourceType or id', 'body');
     }
     const { meta: _meta, ...rest } = patched;
-    const result = await updateIn(tx, env.ctx, type, id, { ...rest, meta: { ...patched.meta } }, {
-      method: 'patch',
-    });
+    const result = await updateIn(
+      tx,
+      env.ctx,
+      type,
+      id,
+      { ...rest, meta: { ...patched.meta } },
+      {
+        method: 'patch',
+      }
+    );
     return resourceResponse(200, result.resource, env.ctx.baseUrl, prefer);
   });
 }

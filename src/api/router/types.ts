@@ -24,4 +24,6 @@ export interface RouterEnv {
   db: Database;
   tx?: SqlConnection;
   ctx: RequestContext;
+  /** Where unexpected errors inside a batch are logged (they are answered per entry, not thrown). */
+  onError?: (err: unknown) => void;
 }
