@@ -14,18 +14,8 @@ program
 
 program.addCommand(serveCommand());
 
-const modules = await Promise.allSettled([
-  import('./demo.js'),
-  import('./importCommand.js'),
-  import('./exportCommand.js'),
-]);
-for (const m of modules) {
-  if (m.status === 'fulfilled') {
-    const mod = m.value as { command?: () => Command };
-    if (mod.command) {
-      program.addCommand(mod.command());
-    }
-  }
-}
+program.addCommand(demoCommand());
+program.addCommand(importCommand());
+program.addCommand(exportCommand());
 
 await program.parseAsync(process.argv);
