@@ -82,6 +82,19 @@ export function buildApp({ db, config }: AppOptions): FastifyInstance {
     );
   });
 
+  // Until the web app exists (the next issue), / says what is running and where the API is.
+  app.get('/', async (_request, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>medassist</title></head>' +
+          '<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5">' +
+          '<h1>medassist is running</h1><p>The FHIR R4 API is at <a href="/fhir/R4/metadata">/fhir/R4</a> ' +
+          '(capability statement at <code>/fhir/R4/metadata</code>). Health: <a href="/healthz">/healthz</a>.</p>' +
+          '<p>The web app for medical assistants comes next.</p></body></html>'
+      )
+  );
+
   app.get('/healthz', async (_request, reply) => {
     try {
       await db.query('SELECT 1');

@@ -45,7 +45,7 @@ export async function loadDemoClinic(
 export function command(): Command {
   return new Command('demo')
     .description(
-      'Load the demo clinic (Riverbend Family Medicine: 2 sites, 4 providers, 6 staff, 500 synthetic patients with\n' +
+      'Load the demo clinic (Riverbend Family Medicine: 2 sites, 4 providers, 6 staff, 500 synthetic patients with ' +
         'years of history, and appointments today and for the next two weeks). Safe to run twice.'
     )
     .option(

@@ -56,20 +56,42 @@ const RESULT_PARAMS = new Set([
   '_pretty',
 ]);
 
-/** Splits a comma-separated value list, honouring `\,` escapes (FHIR R4 search.html#escaping). */
-export function splitValues(value: string): string[] {
+/**
+ * Splits a comma-separated value list, honouring `\,` `\$` `\|` `\\` escapes (FHIR R4 search.html#escaping).
+ * With `keepBars` (token and quantity values, which `|` divides into parts) `\|` and `\\` stay escaped, for
+ * splitBars to read.
+ */
+export function splitValues(value: string, keepBars = false): string[] {
   const out: string[] = [];
   let current = '';
   for (let i = 0; i < value.length; i++) {
     const c = value[i];
-    if (
-      c === '\\' &&
-      i + 1 < value.length &&
-      (value[i + 1] === ',' || value[i + 1] === '\\' || value[i + 1] === '$' || value[i + 1] === '|')
-    ) {
-      current += value[i + 1];
+    const next = value[i + 1];
+    if (c === '\\' && (next === ',' || next === '\\' || next === '$' || next === '|')) {
+      current += keepBars && (next === '|' || next === '\\') ? c + next : next;
       i++;
     } else if (c === ',') {
+      out.push(current);
+      current = '';
+    } else {
+      current += c;
+    }
+  }
+  out.push(current);
+  return out;
+}
+
+/** Splits a token or quantity value at its unescaped `|`, unescaping `\|` and `\\` in each part. */
+export function splitBars(value: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    const next = value[i + 1];
+    if (c === '\\' && (next === '|' || next === '\\')) {
+      current += next;
+      i++;
+    } else if (c === '|') {
       out.push(current);
       current = '';
     } else {
@@ -245,7 +267,7 @@ function parseFilter(resourceType: string, name: string, value: string): Filter 
   if (modifier) {
     checkModifier(param, modifier, name);
   }
-  const values = splitValues(value);
+  const values = splitValues(value, param.type === 'token' || param.type === 'quantity');
   if (values.some((v) => v === '') && modifier !== 'missing') {
     throw badRequest(`search parameter ${name} has an empty value`, name);
   }

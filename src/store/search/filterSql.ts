@@ -1,6 +1,6 @@
 import { parseDateRange } from '../../fhir/dates.js';
 import { badRequest } from '../../fhir/outcome.js';
-import type { Filter } from '../../fhir/searchRequest.js';
+import { splitBars, type Filter } from '../../fhir/searchRequest.js';
 import { escapeLike, normalizeString } from '../../fhir/strings.js';
 import type { SqlParams } from './sqlParams.js';
 
@@ -161,29 +161,30 @@ function valueCondition(
 }
 
 function splitQuantity(value: string): [string, string, string] {
-  const parts = value.split('|');
+  const parts = splitBars(value);
   return [parts[0], parts[1] ?? '', parts.slice(2).join('|')];
 }
 
 function tokenCondition(modifier: string | undefined, value: string, p: SqlParams): string {
+  // `|` divides system and code; an escaped `\|` is part of the code (search.html#escaping).
+  const parts = splitBars(value);
   if (modifier === 'text') {
-    const norm = escapeLike(normalizeString(value));
+    const norm = escapeLike(normalizeString(parts.join('|')));
     return `(i.display LIKE ${p.add(norm + '%')} OR i.display LIKE ${p.add('% ' + norm + '%')})`;
   }
   if (modifier === 'of-type') {
     // system|code|value
-    const [system, typeCode, ...rest] = value.split('|');
+    const [system, typeCode, ...rest] = parts;
     if (!typeCode || rest.length === 0) {
       throw badRequest('identifier:of-type needs system|code|value', 'identifier:of-type');
     }
     return `i.system = ${p.add(system)} AND i.value = ${p.add(typeCode + '|' + rest.join('|'))}`;
   }
-  const bar = value.indexOf('|');
-  if (bar < 0) {
-    return `i.value = ${p.add(value)}`;
+  if (parts.length === 1) {
+    return `i.value = ${p.add(parts[0])}`;
   }
-  const system = value.slice(0, bar);
-  const code = value.slice(bar + 1);
+  const system = parts[0];
+  const code = parts.slice(1).join('|');
   if (system === '' && code !== '') {
     return `i.system IS NULL AND i.value = ${p.add(code)}`;
   }
