@@ -32,9 +32,19 @@ export function useEngine(engine: Engine): EngineHandle {
   const handle = {} as EngineHandle;
   beforeAll(async () => {
     loadDefinitions();
-    handle.db = await openDatabase(engine === 'pglite' ? { engine: 'pglite', dir: null } : { engine: 'postgres', url: POSTGRES_URL });
+    handle.db = await openDatabase(
+      engine === 'pglite' ? { engine: 'pglite', dir: null } : { engine: 'postgres', url: POSTGRES_URL }
+    );
     await migrate(handle.db);
-    handle.app = buildApp({ db: handle.db, config: { practice: 'unused', bodyLimit: 1024 * 1024, logLevel: 'silent', baseUrl: 'http://test/fhir/R4' } });
+    handle.app = buildApp({
+      db: handle.db,
+      config: {
+        practice: 'unused',
+        bodyLimit: 1024 * 1024,
+        logLevel: 'silent',
+        baseUrl: 'http://test/fhir/R4',
+      },
+    });
     await handle.app.ready();
   });
   afterAll(async () => {
@@ -61,7 +71,12 @@ export interface FhirCall {
 
 /** Calls the FHIR API in-process (fastify.inject) as a practice. */
 export async function fhir(app: FastifyInstance, ctx: RequestContext, call: FhirCall) {
-  const payload = call.body === undefined ? undefined : typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
+  const payload =
+    call.body === undefined
+      ? undefined
+      : typeof call.body === 'string'
+        ? call.body
+        : JSON.stringify(call.body);
   const res = await app.inject({
     method: call.method,
     url: `/fhir/R4/${call.url.replace(/^\//, '')}`,

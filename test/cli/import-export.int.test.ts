@@ -51,7 +51,10 @@ function expectedSyntheaCounts(): Map<string, number> {
 const sorted = (m: Map<string, number>): [string, number][] => [...m].sort(([a], [b]) => a.localeCompare(b));
 
 async function versions(db: Database, practiceId: string): Promise<{ rows: number; byResource: string[] }> {
-  const history = await db.query<{ n: number | string }>('SELECT count(*) AS n FROM resource_version WHERE practice_id = $1', [practiceId]);
+  const history = await db.query<{ n: number | string }>(
+    'SELECT count(*) AS n FROM resource_version WHERE practice_id = $1',
+    [practiceId]
+  );
   const current = await db.query<{ k: string }>(
     `SELECT resource_type || '/' || id || '@' || version_id AS k FROM resource WHERE practice_id = $1 ORDER BY 1`,
     [practiceId]
@@ -65,7 +68,10 @@ async function allResources(db: Database, practiceId: string): Promise<Map<strin
     for await (const page of scanResources(db, practiceId, type, 500)) {
       for (const { meta, ...rest } of page) {
         const { versionId: _v, lastUpdated: _l, ...otherMeta } = meta ?? {};
-        out.set(`${type}/${rest.id}`, Object.keys(otherMeta).length > 0 ? { ...rest, meta: otherMeta } : rest);
+        out.set(
+          `${type}/${rest.id}`,
+          Object.keys(otherMeta).length > 0 ? { ...rest, meta: otherMeta } : rest
+        );
       }
     }
   }
@@ -74,19 +80,39 @@ async function allResources(db: Database, practiceId: string): Promise<Map<strin
 
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin/medassist.js'), ...args], { cwd: ROOT, timeout: 90_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'bin/medassist.js'), ...args],
+      { cwd: ROOT, timeout: 90_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      }
+    );
   });
 }
 
 const BAD_NDJSON = [
-  JSON.stringify({ resourceType: 'Patient', id: 'maria-lopez', name: [{ family: 'Lopez', given: ['Maria'] }], gender: 'female' }),
-  JSON.stringify({ resourceType: 'Patient', id: 'bad-birth-date', name: [{ family: 'Broken' }], birthDate: '31/02/1980' }),
+  JSON.stringify({
+    resourceType: 'Patient',
+    id: 'maria-lopez',
+    name: [{ family: 'Lopez', given: ['Maria'] }],
+    gender: 'female',
+  }),
+  JSON.stringify({
+    resourceType: 'Patient',
+    id: 'bad-birth-date',
+    name: [{ family: 'Broken' }],
+    birthDate: '31/02/1980',
+  }),
   '',
   // No id: it gets a hash of its content, so a second import PUTs it to the same id.
-  JSON.stringify({ resourceType: 'Observation', status: 'final', code: { text: 'Heart rate' }, subject: { reference: 'Patient/maria-lopez' } }),
+  JSON.stringify({
+    resourceType: 'Observation',
+    status: 'final',
+    code: { text: 'Heart rate' },
+    subject: { reference: 'Patient/maria-lopez' },
+  }),
 ].join('\n');
 
 describe.each(testEngines())('medassist import and export on %s', (engine) => {
@@ -108,7 +134,9 @@ describe.each(testEngines())('medassist import and export on %s', (engine) => {
     );
     expect(org.rows[0].content.extension?.length).toBe(4);
     const rate = Math.round(([...summary.loaded.values()].reduce((a, b) => a + b, 0) * 1000) / summary.ms);
-    console.log(`[${engine}] Synthea import: ${summary.created} resources in ${Math.round(summary.ms)} ms (${rate}/s)`);
+    console.log(
+      `[${engine}] Synthea import: ${summary.created} resources in ${Math.round(summary.ms)} ms (${rate}/s)`
+    );
   });
 
   it('imports the same folder again without writing any new version', async () => {
@@ -154,15 +182,29 @@ describe.each(testEngines())('medassist import and export on %s', (engine) => {
       resourceType: 'Bundle',
       type: 'transaction',
       entry: [
-        { fullUrl: patient, resource: { resourceType: 'Patient', name: [{ family: 'Okafor' }] }, request: { method: 'POST', url: 'Patient' } },
+        {
+          fullUrl: patient,
+          resource: { resourceType: 'Patient', name: [{ family: 'Okafor' }] },
+          request: { method: 'POST', url: 'Patient' },
+        },
         {
           fullUrl: 'urn:uuid:0b5a1a52-3f0c-4d5e-9b7e-2f1d1c7a9e02',
-          resource: { resourceType: 'Observation', status: 'not-a-status', code: { text: 'Pulse' }, subject: { reference: patient } } as unknown as Resource,
+          resource: {
+            resourceType: 'Observation',
+            status: 'not-a-status',
+            code: { text: 'Pulse' },
+            subject: { reference: patient },
+          } as unknown as Resource,
           request: { method: 'POST', url: 'Observation' },
         },
         {
           fullUrl: 'urn:uuid:0b5a1a52-3f0c-4d5e-9b7e-2f1d1c7a9e03',
-          resource: { resourceType: 'Observation', status: 'final', code: { text: 'Pulse' }, subject: { reference: patient } },
+          resource: {
+            resourceType: 'Observation',
+            status: 'final',
+            code: { text: 'Pulse' },
+            subject: { reference: patient },
+          },
           request: { method: 'POST', url: 'Observation' },
         },
       ],
@@ -211,10 +253,23 @@ describe('medassist import beside a running server', () => {
 
   it('goes through the server that owns the PGlite folder', async () => {
     const dir = tmpDir('served');
-    server = spawn(process.execPath, [path.join(ROOT, 'bin/medassist.js'), 'serve', '--database', `pglite:${dir}`, '--port', '0', '--log-level', 'warn'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    server = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, 'bin/medassist.js'),
+        'serve',
+        '--database',
+        `pglite:${dir}`,
+        '--port',
+        '0',
+        '--log-level',
+        'warn',
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }
+    );
     const proc = server;
     const baseUrl = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -234,7 +289,9 @@ describe('medassist import beside a running server', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Loaded 135 resources');
 
-    const res = await fetch(`${baseUrl}/Patient/4026988c-ab06-4635-8c53-86cbad7b1c56`, { headers: { [PRACTICE_HEADER]: 'demo' } });
+    const res = await fetch(`${baseUrl}/Patient/4026988c-ab06-4635-8c53-86cbad7b1c56`, {
+      headers: { [PRACTICE_HEADER]: 'demo' },
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as Resource).id).toBe('4026988c-ab06-4635-8c53-86cbad7b1c56');
   });
