@@ -143,7 +143,7 @@ export class Repository {
 
   async create(ctx: RequestContext, resource: Resource): Promise<WriteResult> {
     const write = planCreate(resource);
-    await this.db.transaction((tx) => applyWrites(tx, ctx.practiceId, [write]));
+    await this.db.transaction((tx) => applyWrites(tx, ctx, [write]));
     return { resource: write.content as Resource, created: true };
   }
 
@@ -281,7 +281,7 @@ export async function updateIn(
   if (!write) {
     return { resource: current?.content as Resource, created: false, unchanged: true };
   }
-  await applyWrites(tx, ctx.practiceId, [write]);
+  await applyWrites(tx, ctx, [write]);
   return { resource: write.content as Resource, created: write.versionId === 1 || !!current?.deleted };
 }
 
@@ -297,7 +297,7 @@ export async function deleteIn(
   if (!current || current.deleted) {
     return;
   }
-  await applyWrites(tx, ctx.practiceId, [
+  await applyWrites(tx, ctx, [
     {
       resourceType: type,
       id,

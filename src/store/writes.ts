@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { indexValues, type IndexRow } from '../fhir/indexValues.js';
+import { indexValues, parseReference, type IndexRow } from '../fhir/indexValues.js';
 import { conflict } from '../fhir/outcome.js';
+import type { RequestContext } from './context.js';
 import type { SqlConnection } from './db.js';
 
 /** One version to write: the new current row, its history row and its search-index rows. */
@@ -29,9 +30,11 @@ const isoOrInfinity = (ms: number | null | undefined): string | null =>
  */
 export async function applyWrites(
   conn: SqlConnection,
-  practiceId: string,
+  ctx: RequestContext,
   writes: PendingWrite[]
 ): Promise<void> {
+  const practiceId = ctx.practiceId;
+  const localBase = ctx.baseUrl ? `${ctx.baseUrl}/` : undefined;
   if (writes.length === 0) {
     return;
   }
@@ -84,7 +87,7 @@ export async function applyWrites(
   for (const w of latest.values()) {
     if (w.content) {
       for (const row of indexValues(w.content)) {
-        indexRows.push(toIndexRecord(w, row));
+        indexRows.push(toIndexRecord(w, localBase ? localReference(row, localBase) : row));
       }
     }
   }
@@ -110,4 +113,18 @@ function toIndexRecord(w: PendingWrite, row: IndexRow): Record<string, unknown> 
     hi: isoOrInfinity(row.hi),
     n: row.num ?? null,
   };
+}
+
+/**
+ * A reference written as this server's own absolute URL ("{base}/Patient/1") is indexed as the relative
+ * "Patient/1", so chains, id search and _include follow it like any local reference.
+ */
+function localReference(row: IndexRow, localBase: string): IndexRow {
+  if (row.system || !row.value?.startsWith(localBase)) {
+    return row;
+  }
+  const parsed = parseReference(row.value.slice(localBase.length));
+  return parsed
+    ? { ...row, system: parsed.type, value: `${parsed.type}/${parsed.id}`, display: parsed.id }
+    : row;
 }

@@ -194,7 +194,7 @@ async function processTransaction(
   const flush = async (): Promise<void> => {
     await applyWrites(
       env.tx,
-      ctx.practiceId,
+      ctx,
       batched.map((b) => b.write)
     );
     for (const b of batched) {

@@ -214,7 +214,7 @@ async function create(
       }
     }
     const write = planCreate({ ...resource, id: undefined });
-    await applyWrites(tx, env.ctx.practiceId, [write]);
+    await applyWrites(tx, env.ctx, [write]);
     return resourceResponse(201, write.content as Resource, env.ctx.baseUrl, prefer, true);
   });
 }
@@ -255,7 +255,7 @@ async function conditionalUpdate(
       return resourceResponse(201, result.resource, env.ctx.baseUrl, prefer, true);
     }
     const write = planCreate(resource);
-    await applyWrites(tx, env.ctx.practiceId, [write]);
+    await applyWrites(tx, env.ctx, [write]);
     return resourceResponse(201, write.content as Resource, env.ctx.baseUrl, prefer, true);
   });
 }

@@ -95,10 +95,9 @@ describe.each(testEngines())('reference search on %s', (engine) => {
     expect(await ids('patient=http://test/fhir/R4/Patient/p-jane')).toEqual(['o-jane', 'o-own-abs']);
   });
 
-  // Known gap: the index keeps such a reference as written (no target type and id), so chains, plain-id
-  // search and _include do not follow it. Fixing it needs the write path to resolve the server's own base
-  // (see the report); remove `.fails` when it does.
-  it.fails("a chain follows a reference written as this server's absolute URL", async () => {
+  // The write path indexes a reference written as this server's absolute URL as the relative Type/id,
+  // so chains follow it too.
+  it("a chain follows a reference written as this server's absolute URL", async () => {
     const ctx = await practiceWithClinic();
     await seed(h.app, ctx, [ownAbsolute]);
     expect(await matchIds(h.app, ctx, 'Observation?patient.name=smith')).toEqual(['o-jane', 'o-own-abs']);
