@@ -25,19 +25,20 @@ const isoOrInfinity = (ms: number | null | undefined): string | null =>
         : new Date(ms).toISOString();
 
 /**
- * Writes a batch of versions in four statements, whatever its size: round trips, not PostgreSQL, limit
- * write speed (docs/decisions/0003-search-index.md). Must run inside a transaction.
+ * Writes a batch of versions (their history rows, current rows and search-index rows) in ONE statement,
+ * whatever its size: round trips, not PostgreSQL, limit write speed (docs/decisions/0002-schema.md). One
+ * statement is atomic by itself, so a single create needs no BEGIN/COMMIT. All parts of a data-modifying
+ * WITH see the same snapshot, so the index DELETE removes only the rows of earlier versions.
  */
 export async function applyWrites(
   conn: SqlConnection,
   ctx: RequestContext,
   writes: PendingWrite[]
 ): Promise<void> {
-  const practiceId = ctx.practiceId;
-  const localBase = ctx.baseUrl ? `${ctx.baseUrl}/` : undefined;
   if (writes.length === 0) {
     return;
   }
+  const localBase = ctx.baseUrl ? `${ctx.baseUrl}/` : undefined;
   const rows = writes.map((w) => ({
     resource_type: w.resourceType,
     id: w.id,
@@ -47,38 +48,6 @@ export async function applyWrites(
     method: w.method,
     content: w.content,
   }));
-  const json = JSON.stringify(rows);
-  try {
-    await conn.query(
-      `INSERT INTO resource_version (practice_id, resource_type, id, version_id, last_updated, deleted, method, content)
-       SELECT $1, resource_type, id, version_id, last_updated, deleted, method, content
-       FROM jsonb_to_recordset($2::jsonb) AS x(resource_type text, id text, version_id integer, last_updated timestamptz, deleted boolean, method text, content jsonb)`,
-      [practiceId, json]
-    );
-  } catch (err) {
-    if ((err as { code?: string }).code === '23505') {
-      throw conflict('another request changed this resource at the same time; read it again and retry');
-    }
-    throw err;
-  }
-  await conn.query(
-    `INSERT INTO resource (practice_id, resource_type, id, version_id, last_updated, deleted, content)
-     SELECT DISTINCT ON (resource_type, id) $1, resource_type, id, version_id, last_updated, deleted, content
-     FROM jsonb_to_recordset($2::jsonb) AS x(resource_type text, id text, version_id integer, last_updated timestamptz, deleted boolean, content jsonb)
-     ORDER BY resource_type, id, version_id DESC
-     ON CONFLICT (practice_id, resource_type, id) DO UPDATE SET
-       version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated,
-       deleted = EXCLUDED.deleted, content = EXCLUDED.content`,
-    [practiceId, json]
-  );
-  const replaced = writes.filter((w) => w.versionId > 1).map((w) => [w.resourceType, w.id]);
-  if (replaced.length > 0) {
-    await conn.query(
-      `DELETE FROM search_index s USING jsonb_to_recordset($2::jsonb) AS x(t text, i text)
-       WHERE s.practice_id = $1 AND s.resource_type = x.t AND s.resource_id = x.i`,
-      [practiceId, JSON.stringify(replaced.map(([t, i]) => ({ t, i })))]
-    );
-  }
   const latest = new Map<string, PendingWrite>();
   for (const w of writes) {
     latest.set(`${w.resourceType}/${w.id}`, w);
@@ -91,13 +60,42 @@ export async function applyWrites(
       }
     }
   }
-  if (indexRows.length > 0) {
+  const replacesEarlier = writes.some((w) => w.versionId > 1);
+  try {
     await conn.query(
-      `INSERT INTO search_index (practice_id, resource_type, resource_id, param, system, value, display, lo, hi, num)
-       SELECT $1, t, i, p, s, v, d, lo, hi, n
-       FROM jsonb_to_recordset($2::jsonb) AS x(t text, i text, p text, s text, v text, d text, lo timestamptz, hi timestamptz, n numeric)`,
-      [practiceId, JSON.stringify(indexRows)]
+      `WITH src AS MATERIALIZED (
+         SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(resource_type text, id text, version_id integer,
+           last_updated timestamptz, deleted boolean, method text, content jsonb)
+       ),
+       history AS (
+         INSERT INTO resource_version (practice_id, resource_type, id, version_id, last_updated, deleted, method, content)
+         SELECT $1, resource_type, id, version_id, last_updated, deleted, method, content FROM src
+       ),
+       current_row AS (
+         INSERT INTO resource (practice_id, resource_type, id, version_id, last_updated, deleted, content)
+         SELECT DISTINCT ON (resource_type, id) $1, resource_type, id, version_id, last_updated, deleted, content
+         FROM src ORDER BY resource_type, id, version_id DESC
+         ON CONFLICT (practice_id, resource_type, id) DO UPDATE SET
+           version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated,
+           deleted = EXCLUDED.deleted, content = EXCLUDED.content
+       ),
+       old_index AS (
+         DELETE FROM search_index s USING src
+         WHERE $4::boolean AND s.practice_id = $1 AND s.resource_type = src.resource_type AND s.resource_id = src.id
+       ),
+       new_index AS (
+         INSERT INTO search_index (practice_id, resource_type, resource_id, param, system, value, display, lo, hi, num)
+         SELECT $1, t, i, p, s, v, d, lo, hi, n
+         FROM jsonb_to_recordset($3::jsonb) AS x(t text, i text, p text, s text, v text, d text, lo timestamptz, hi timestamptz, n numeric)
+       )
+       SELECT 1`,
+      [ctx.practiceId, JSON.stringify(rows), JSON.stringify(indexRows), replacesEarlier]
     );
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') {
+      throw conflict('another request changed this resource at the same time; read it again and retry');
+    }
+    throw err;
   }
 }
 

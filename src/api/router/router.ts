@@ -195,6 +195,12 @@ async function create(
 ): Promise<FhirResponse> {
   const resource = bodyResource(req.body, type);
   const ifNoneExist = req.headers['if-none-exist'];
+  if (!ifNoneExist) {
+    // A plain create is one statement (store/writes.ts), atomic without BEGIN/COMMIT.
+    const write = planCreate({ ...resource, id: undefined });
+    await applyWrites(conn(env), env.ctx, [write]);
+    return resourceResponse(201, write.content as Resource, env.ctx.baseUrl, prefer, true);
+  }
   return inTransaction(env, async (tx) => {
     if (ifNoneExist) {
       // Serialize conditional creates of the same criteria, so two at once cannot both create.
