@@ -149,7 +149,7 @@ export function buildApp({ db, config }: AppOptions): FastifyInstance {
       },
       {
         method,
-        path: decodeURIComponent(path),
+        path: decodePath(path),
         query: q >= 0 ? [...new URLSearchParams(url.slice(q + 1)).entries()] : [],
         headers: request.headers as Record<string, string | undefined>,
         body: request.body,
@@ -167,4 +167,12 @@ export function buildApp({ db, config }: AppOptions): FastifyInstance {
   app.route({ method: [...methods], url: FHIR_BASE, handler: fhirHandler });
   app.route({ method: [...methods], url: `${FHIR_BASE}/*`, handler: fhirHandler });
   return app;
+}
+
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw badRequest('the URL path is not valid percent-encoding', 'url');
+  }
 }

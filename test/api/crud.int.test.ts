@@ -350,6 +350,20 @@ describe.each(testEngines())('bad input never hurts [%s]', (engine) => {
     expect(strict.body.issue[0].expression).toEqual(['favourite']);
   });
 
+  it('accepts a content type with parameters, and refuses a malformed URL path with 400', async () => {
+    const ctx = await newPractice(h.db);
+    const withVersion = await fhir(h.app, ctx, {
+      method: 'POST',
+      url: 'Patient',
+      body: jose,
+      contentType: 'application/fhir+json; fhirVersion=4.0; charset=utf-8',
+    });
+    expect(withVersion.status).toBe(201);
+    const malformed = await fhir(h.app, ctx, { method: 'GET', url: 'Patient/%E0%A4%A' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.resourceType).toBe('OperationOutcome');
+  });
+
   it('an unknown practice is refused', async () => {
     const res = await fhir(
       h.app,
