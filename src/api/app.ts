@@ -33,6 +33,10 @@ export function buildApp({ db, config }: AppOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     return503OnClosing: true,
+    // Errors Fastify raises before routing (a malformed URL) are OperationOutcomes too.
+    frameworkErrors: (err, request, reply) => {
+      void sendOutcome(reply, toOutcomeError(err, request));
+    },
   });
 
   const jsonParser = (

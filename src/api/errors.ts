@@ -31,6 +31,8 @@ export function toOutcomeError(err: unknown, request: FastifyRequest): OutcomeEr
           'Content-Type'
         )
       );
+    case 'FST_ERR_BAD_URL':
+      return badRequest('the URL is not valid percent-encoding', 'url');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return badRequest('the body is empty; send a FHIR resource', 'body');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
