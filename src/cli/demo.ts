@@ -7,6 +7,7 @@ import { loadDefinitions } from '../fhir/definitions.js';
 import { isOutcomeError } from '../fhir/outcome.js';
 import { openDatabase, type Database } from '../store/db.js';
 import { FolderInUseError } from '../store/lock.js';
+import { analyze } from '../store/maintenance.js';
 import { migrate } from '../store/migrate.js';
 import { ensurePractice } from '../store/practice.js';
 
@@ -35,6 +36,7 @@ export async function loadDemoClinic(
       log(`medassist: demo ${Math.round((100 * done) / total)}% (${done}/${total})`);
     }
   }
+  await analyze(db);
   const seconds = (Date.now() - started) / 1000;
   log(
     `medassist: demo clinic loaded: ${total} resources in ${seconds.toFixed(1)} s (${Math.round(total / seconds)}/s)`

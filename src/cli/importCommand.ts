@@ -4,6 +4,7 @@ import { loadDefinitions } from '../fhir/definitions.js';
 import { listImportFiles, ImportPathError, type ImportFile } from '../interop/bulk/files.js';
 import { checkServer, FhirHttpClient, httpSink, ServerUnreachableError } from '../interop/bulk/httpSink.js';
 import { importFiles } from '../interop/bulk/importer.js';
+import { analyze } from '../store/maintenance.js';
 import { localSink } from '../interop/bulk/localSink.js';
 import { progressDisplay } from '../interop/bulk/progress.js';
 import { formatImportSummary, formatProgressStatus } from '../interop/bulk/report.js';
@@ -96,6 +97,10 @@ async function runImport(paths: string[], flags: ImportFlags): Promise<number> {
         progress.update(p.bytesDone, p.bytesTotal, formatProgressStatus(p, performance.now() - start)),
     });
     progress.stop();
+    if (db) {
+      // Fresh statistics after a bulk load keep searches on their fast plans (store/maintenance.ts).
+      await analyze(db);
+    }
     console.log(formatImportSummary(summary));
     return summary.rejected.length > 0 ? EXIT.rejected : EXIT.ok;
   } catch (err) {

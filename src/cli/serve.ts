@@ -5,6 +5,7 @@ import { ConfigError, parseServerConfig } from '../config.js';
 import { loadDefinitions } from '../fhir/definitions.js';
 import { openDatabase, redactUrl } from '../store/db.js';
 import { FolderInUseError } from '../store/lock.js';
+import { analyze, scheduleAnalyze } from '../store/maintenance.js';
 import { migrate } from '../store/migrate.js';
 import { countResources, ensurePractice } from '../store/practice.js';
 
@@ -73,8 +74,13 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
     const { loadDemoClinic } = await import('./demo.js');
     await loadDemoClinic(db, config.practice);
   }
+  if (db.engine === 'pglite') {
+    await analyze(db);
+  }
+  const stopAnalyze = scheduleAnalyze(db);
   const app = buildApp({ db, config });
   const shutdown = async (): Promise<void> => {
+    stopAnalyze();
     await app.close();
     await db.close();
     process.exit(0);

@@ -24,6 +24,9 @@ const isoOrInfinity = (ms: number | null | undefined): string | null =>
         ? '-infinity'
         : new Date(ms).toISOString();
 
+/** Versions written by this process (read by store/maintenance.ts to decide when statistics are stale). */
+export const writeStats = { versions: 0 };
+
 /**
  * Writes a batch of versions (their history rows, current rows and search-index rows) in ONE statement,
  * whatever its size: round trips, not PostgreSQL, limit write speed (docs/decisions/0002-schema.md). One
@@ -91,6 +94,7 @@ export async function applyWrites(
        SELECT 1`,
       [ctx.practiceId, JSON.stringify(rows), JSON.stringify(indexRows), replacesEarlier]
     );
+    writeStats.versions += writes.length;
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {
       throw conflict('another request changed this resource at the same time; read it again and retry');
