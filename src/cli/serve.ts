@@ -74,9 +74,7 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
     const { loadDemoClinic } = await import('./demo.js');
     await loadDemoClinic(db, config.practice);
   }
-  if (db.engine === 'pglite') {
-    await analyze(db);
-  }
+  await analyze(db);
   const stopAnalyze = scheduleAnalyze(db);
   const app = buildApp({ db, config });
   const shutdown = async (): Promise<void> => {

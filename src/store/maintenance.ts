@@ -14,13 +14,11 @@ export async function analyze(db: Database): Promise<void> {
 }
 
 /**
- * On PGlite, re-analyzes once a minute when enough was written since the last run (1,000 versions, or a
- * tenth of what there was). Returns a function that stops the timer.
+ * Re-analyzes once a minute when this process wrote enough since the last run (1,000 versions, or a tenth
+ * of what there was). PGlite has no autovacuum at all, and a PostgreSQL may run with it off (this kind of
+ * machine does), so the server does not rely on it. Returns a function that stops the timer.
  */
 export function scheduleAnalyze(db: Database, intervalMs = 60_000): () => void {
-  if (db.engine !== 'pglite') {
-    return () => undefined;
-  }
   let analyzedAt = writeStats.versions;
   const timer = setInterval(() => {
     const written = writeStats.versions - analyzedAt;

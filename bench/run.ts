@@ -1,0 +1,236 @@
+/**
+ * `npm run bench`: the performance figures of the issue, on each engine, printed as tables and written to
+ * artifacts/bench/<date>-<engine>.json. A benchmark that prints figures, not a timed test.
+ *
+ *   npm run bench                       both engines, full size (10,000 patients, 100,000 observations)
+ *   npm run bench -- --engine postgres  one engine
+ *   npm run bench -- --quick            a smoke run (1,000 patients, 10,000 observations, short scenarios)
+ *
+ * PostgreSQL: MEDASSIST_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres) names the
+ * server; the bench creates and drops its own databases there (medassist_bench, medassist_bench_floor).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { prng } from './fixtures.js';
+import { othersCpuPercent, cpuSnapshot, waitForQuiet } from './machineLoad.js';
+import { copyFloor, postBundles, syntheaLikeBundle, type CopyFloor, type IngestRun } from './ingest.js';
+import { runScenarios, type ScenarioResult } from './scenarios.js';
+import { seed, type SeedResult } from './seed.js';
+import { ENGINES, startServer, type BenchEngine } from './server.js';
+
+const { values: args } = parseArgs({
+  options: {
+    engine: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    port: { type: 'string', default: '18080' },
+    seconds: { type: 'string' },
+    'wait-quiet': { type: 'string' },
+  },
+});
+
+const quick = args.quick ?? false;
+const size = {
+  patients: quick ? 1000 : 10_000,
+  seconds: Number(args.seconds ?? (quick ? 3 : 10)),
+  warmupSeconds: quick ? 1 : 3,
+  connections: 10,
+  ingestBundles: quick ? 10 : 150,
+  waitQuietSeconds: Number(args['wait-quiet'] ?? (quick ? 0 : 120)),
+};
+const engines: readonly BenchEngine[] = args.engine ? [args.engine as BenchEngine] : ENGINES;
+if (engines.some((e) => !ENGINES.includes(e))) {
+  console.error(`--engine must be one of ${ENGINES.join(', ')}`);
+  process.exit(2);
+}
+
+const log = (line: string): void => console.log(line);
+
+function machine(): Record<string, string | number> {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
+  const pglite = JSON.parse(readFileSync('node_modules/@electric-sql/pglite/package.json', 'utf8')) as {
+    version: string;
+  };
+  let nproc = String(cpus().length);
+  try {
+    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
+  } catch {
+    // nproc missing: os.cpus() stands in
+  }
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    nproc,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    pglite: `${pglite.version} (package.json ${pkg.dependencies['@electric-sql/pglite']})`,
+  };
+}
+
+interface EngineReport {
+  engine: BenchEngine;
+  date: string;
+  quick: boolean;
+  machine: Record<string, string | number>;
+  seed: Omit<SeedResult, 'patientIds'> & { othersCpu: number | null };
+  /** Wall time of ANALYZE after seeding (for PGlite including the server's restart). */
+  analyzeSeconds: number;
+  scenarios: ScenarioResult[];
+  ingest: IngestRun[];
+  copyFloor: CopyFloor;
+  /** Sequential ingest (1 poster) as a share of the COPY floor. */
+  ingestRatio: number;
+  ingestPass: boolean;
+}
+
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const pct = (n: number | null): string => (n === null ? '?' : `${fmt(n)}%`);
+
+function targetText(r: ScenarioResult): string {
+  const parts: string[] = [];
+  if (r.target.maxP99Ms !== undefined) {
+    parts.push(`p99<=${r.target.maxP99Ms}`);
+  }
+  if (r.target.minRps !== undefined) {
+    parts.push(`>=${r.target.minRps}/s`);
+  }
+  return parts.join(' ') || '-';
+}
+
+function printReport(rep: EngineReport): void {
+  const rows = [
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx/err', 'others CPU', 'target', 'result'],
+    ...rep.scenarios.map((r) => [
+      r.name + (r.note ? ` (${r.note})` : ''),
+      fmt(r.rps) + (r.resourcesPerSecond ? ` (${fmt(r.resourcesPerSecond)} res/s)` : ''),
+      r.requests === 0 ? `none of ${r.sent} answered` : fmt(r.p50, 1),
+      r.requests === 0 ? `in ${fmt(r.seconds)} s` : fmt(r.p99, 1),
+      `${r.non2xx}/${r.errors}`,
+      pct(r.othersCpu),
+      targetText(r),
+      r.pass === null ? '-' : r.pass ? 'PASS' : 'MISS',
+    ]),
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  log(
+    `\n== ${rep.engine} (${rep.date}${rep.quick ? ', quick' : ''}; targets are the issue's, set for PostgreSQL) ==`
+  );
+  for (const [i, row] of rows.entries()) {
+    log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+    if (i === 0) {
+      log(widths.map((w) => '-'.repeat(w)).join('  '));
+    }
+  }
+  log(
+    `\nseed: ${fmt(rep.seed.patients)} patients + ${fmt(rep.seed.observations)} observations in ${rep.seed.bundles} transactions of ` +
+      `${rep.seed.entriesPerBundle} entries: ${fmt(rep.seed.seconds, 1)} s, ${fmt(rep.seed.resourcesPerSecond)} resources/s (others CPU ${pct(rep.seed.othersCpu)}); ` +
+      `ANALYZE ${fmt(rep.analyzeSeconds, 1)} s`
+  );
+  for (const run of rep.ingest) {
+    log(
+      `ingest, Synthea-like bundles, ${run.posters} poster(s): ${fmt(run.resources)} resources in ${run.bundles} bundles, ` +
+        `${fmt(run.seconds, 1)} s, ${fmt(run.resourcesPerSecond)} resources/s (bundle p50 ${fmt(run.bundleP50Ms)} ms, max ${fmt(run.bundleMaxMs)} ms; others CPU ${pct(run.othersCpu)})`
+    );
+  }
+  log(
+    `COPY floor (PostgreSQL ${rep.copyFloor.postgresVersion}, bare table): ${fmt(rep.copyFloor.rows)} rows, ` +
+      `${fmt(rep.copyFloor.rowsPerSecond)} rows/s (attempts ${rep.copyFloor.attemptsMs.map((t) => fmt(t)).join(', ')} ms)`
+  );
+  log(
+    `ingest / COPY floor: ${fmt(rep.ingestRatio * 100, 1)}% (target >= 10%): ${rep.ingestPass ? 'PASS' : 'MISS'}`
+  );
+}
+
+async function benchEngine(engine: BenchEngine): Promise<EngineReport> {
+  const date = new Date().toISOString();
+  log(`\n## ${engine}: starting the server`);
+  const server = await startServer(engine, Number(args.port));
+  try {
+    log(`  seeding ${fmt(size.patients)} patients and ${fmt(size.patients * 10)} observations`);
+    await waitForQuiet(size.waitQuietSeconds, 10, log);
+    const seedCpu = cpuSnapshot([process.pid, server.pid]);
+    let shown = 0;
+    const seeded = await seed(server.fhirBase, size.patients, 495, (done) => {
+      if (done - shown >= size.patients / 10) {
+        shown = done;
+        log(`    ${fmt(done)} patients`);
+      }
+    });
+    const { patientIds, ...seedRest } = seeded;
+    const seedFigures = {
+      ...seedRest,
+      othersCpu: othersCpuPercent(seedCpu, cpuSnapshot([process.pid, server.pid])),
+    };
+    log(`  seeded in ${fmt(seeded.seconds, 1)} s (${fmt(seeded.resourcesPerSecond)} resources/s)`);
+    const load = {
+      origin: server.origin,
+      patientIds,
+      seconds: size.seconds,
+      warmupSeconds: size.warmupSeconds,
+      connections: size.connections,
+      serverPid: () => server.pid,
+      waitQuietSeconds: size.waitQuietSeconds,
+    };
+    // The searches as the server leaves the database after a bulk load: no planner statistics yet.
+    log('  searches before ANALYZE (no planner statistics yet)');
+    const beforeAnalyze = await runScenarios(
+      {
+        ...load,
+        seconds: Math.min(5, size.seconds),
+        warmupSeconds: 1,
+        only: ['name', 'obs'],
+        note: 'before ANALYZE',
+      },
+      log
+    );
+    log('  ANALYZE');
+    const analyzeStarted = performance.now();
+    await server.analyze();
+    const analyzeSeconds = (performance.now() - analyzeStarted) / 1000;
+    const scenarioResults = [...(await runScenarios(load, log)), ...beforeAnalyze];
+    log('  ingest: Synthea-like bundles');
+    const rand = prng(99);
+    const sequential = Array.from({ length: size.ingestBundles }, (_, i) => syntheaLikeBundle(rand, i));
+    const concurrent = Array.from({ length: size.ingestBundles }, (_, i) =>
+      syntheaLikeBundle(rand, size.ingestBundles + i)
+    );
+    await waitForQuiet(size.waitQuietSeconds, 10, log);
+    const ingest = [await postBundles(server.fhirBase, sequential, 1, server.pid)];
+    await waitForQuiet(size.waitQuietSeconds, 10, log);
+    ingest.push(await postBundles(server.fhirBase, concurrent, 2, server.pid));
+    log('  COPY floor');
+    const floor = await copyFloor(sequential);
+    const ingestRatio = ingest[0].resourcesPerSecond / floor.rowsPerSecond;
+    return {
+      engine,
+      date,
+      quick,
+      machine: { ...machine(), postgres: floor.postgresVersion },
+      seed: seedFigures,
+      analyzeSeconds,
+      scenarios: scenarioResults,
+      ingest,
+      copyFloor: floor,
+      ingestRatio,
+      ingestPass: ingestRatio >= 0.1,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+const reports: EngineReport[] = [];
+for (const engine of engines) {
+  const rep = await benchEngine(engine);
+  reports.push(rep);
+  mkdirSync('artifacts/bench', { recursive: true });
+  const file = `artifacts/bench/${rep.date.slice(0, 10)}-${engine}${quick ? '-quick' : ''}.json`;
+  writeFileSync(file, JSON.stringify(rep, null, 2) + '\n');
+  log(`  wrote ${file}`);
+}
+log(`\nmachine: ${JSON.stringify(reports[0]?.machine ?? machine())}`);
+for (const rep of reports) {
+  printReport(rep);
+}
