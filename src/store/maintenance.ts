@@ -14,17 +14,29 @@ export async function analyze(db: Database): Promise<void> {
 }
 
 /**
- * Re-analyzes once a minute when this process wrote enough since the last run (1,000 versions, or a tenth
- * of what there was). PGlite has no autovacuum at all, and a PostgreSQL may run with it off (this kind of
- * machine does), so the server does not rely on it. Returns a function that stops the timer.
+ * Re-analyzes when this process has written enough since the last run: 1,000 versions, or a tenth of the
+ * database (its size estimated from pg_class at start). Checked every 10 s; the check itself is a counter.
+ * PGlite has no autovacuum at all, and a PostgreSQL may run with it off (this kind of machine does), so the
+ * server does not rely on it. Returns a function that stops the timer.
  */
-export function scheduleAnalyze(db: Database, intervalMs = 60_000): () => void {
+export function scheduleAnalyze(db: Database, intervalMs = 10_000): () => void {
+  let baseline = 0;
+  void db
+    .query<{ n: number | string | null }>(
+      "SELECT reltuples AS n FROM pg_class WHERE relname = 'resource_version'"
+    )
+    .then((r) => (baseline = Math.max(0, Number(r.rows[0]?.n ?? 0))))
+    .catch(() => undefined);
   let analyzedAt = writeStats.versions;
+  let running = false;
   const timer = setInterval(() => {
     const written = writeStats.versions - analyzedAt;
-    if (written >= Math.max(1000, analyzedAt / 10)) {
+    if (!running && written >= Math.max(1000, (baseline + writeStats.versions) / 10)) {
+      running = true;
       analyzedAt = writeStats.versions;
-      void analyze(db).catch(() => undefined);
+      void analyze(db)
+        .catch(() => undefined)
+        .finally(() => (running = false));
     }
   }, intervalMs);
   timer.unref();
