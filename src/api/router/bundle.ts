@@ -169,22 +169,17 @@ async function processTransaction(
     }
   }
   // 2. Rewrite urn:uuid and conditional references everywhere.
-  const conditionalCache = new Map<string, string>();
-  const resources: (Resource | undefined)[] = [];
-  for (let i = 0; i < entries.length; i++) {
-    const r = entries[i].resource;
-    resources.push(
-      r
-        ? ((await rewriteReferences(
-            env,
-            r,
-            idFor,
-            conditionalCache,
-            `Bundle.entry[${i}].resource`
-          )) as Resource)
-        : undefined
-    );
+  const conditional = new Map<string, string>();
+  entries.forEach((e, i) => collectConditional(e.resource, `Bundle.entry[${i}].resource`, conditional));
+  const resolved = new Map<string, string>();
+  for (const [ref, where] of conditional) {
+    resolved.set(ref, await resolveConditional(env, ref, where));
   }
+  const resources = entries.map((e, i) =>
+    e.resource
+      ? (rewriteReferences(e.resource, idFor, resolved, `Bundle.entry[${i}].resource`) as Resource)
+      : undefined
+  );
   // 3. Run entries in the spec's order; plain POSTs and PUTs are written as one batch.
   const order = entries
     .map((_, i) => i)
@@ -346,19 +341,39 @@ async function currentRows(
   return map;
 }
 
-async function rewriteReferences(
-  env: RouterEnv,
+/** Every conditional reference ("Type?search") in a resource, with where it is (for error messages). */
+function collectConditional(value: unknown, path: string, out: Map<string, string>): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => collectConditional(v, `${path}[${i}]`, out));
+    return;
+  }
+  if (typeof value !== 'object' || value === null) {
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'reference' && typeof v === 'string') {
+      const q = v.indexOf('?');
+      if (q > 0 && /^[A-Z][A-Za-z]+$/.test(v.slice(0, q)) && !out.has(v)) {
+        out.set(v, `${path}.reference`);
+      }
+    } else if (typeof v === 'object' && v !== null) {
+      collectConditional(v, `${path}.${k}`, out);
+    }
+  }
+}
+
+/**
+ * Rewrites urn:uuid and conditional references (resolved beforehand into `resolved`). Synchronous: it
+ * runs over every element of every entry, so it must not cost a promise per property.
+ */
+function rewriteReferences(
   value: unknown,
   idFor: Map<string, string>,
-  cache: Map<string, string>,
+  resolved: Map<string, string>,
   path: string
-): Promise<unknown> {
+): unknown {
   if (Array.isArray(value)) {
-    const out = [];
-    for (let i = 0; i < value.length; i++) {
-      out.push(await rewriteReferences(env, value[i], idFor, cache, `${path}[${i}]`));
-    }
-    return out;
+    return value.map((v, i) => rewriteReferences(v, idFor, resolved, `${path}[${i}]`));
   }
   if (typeof value !== 'object' || value === null) {
     return value;
@@ -366,53 +381,40 @@ async function rewriteReferences(
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (k === 'reference' && typeof v === 'string') {
-      out[k] = await resolveReference(env, v, idFor, cache, `${path}.reference`);
+      const mapped = idFor.get(v) ?? resolved.get(v);
+      if (mapped) {
+        out[k] = mapped;
+      } else if (v.startsWith('urn:uuid:') || v.startsWith('urn:oid:')) {
+        throw badRequest(`${v} is not the fullUrl of any entry in this transaction`, `${path}.reference`);
+      } else {
+        out[k] = v;
+      }
     } else {
-      out[k] = await rewriteReferences(env, v, idFor, cache, `${path}.${k}`);
+      out[k] =
+        typeof v === 'object' && v !== null ? rewriteReferences(v, idFor, resolved, `${path}.${k}`) : v;
     }
   }
   return out;
 }
 
-async function resolveReference(
-  env: RouterEnv,
-  ref: string,
-  idFor: Map<string, string>,
-  cache: Map<string, string>,
-  path: string
-): Promise<string> {
-  const mapped = idFor.get(ref);
-  if (mapped) {
-    return mapped;
-  }
-  if (ref.startsWith('urn:uuid:') || ref.startsWith('urn:oid:')) {
-    throw badRequest(`${ref} is not the fullUrl of any entry in this transaction`, path);
-  }
+/** Resolves one conditional reference by searching; exactly one match is required. */
+async function resolveConditional(env: RouterEnv, ref: string, path: string): Promise<string> {
   const q = ref.indexOf('?');
-  if (q > 0 && /^[A-Z][A-Za-z]+$/.test(ref.slice(0, q))) {
-    const cached = cache.get(ref);
-    if (cached) {
-      return cached;
-    }
-    const type = ref.slice(0, q);
-    if (!isResourceType(type)) {
-      throw badRequest(`unknown resource type in conditional reference ${ref}`, path);
-    }
-    const ids = await matchConditional(env, type, ref.slice(q + 1), path);
-    if (ids.length !== 1) {
-      throw new OutcomeError(
-        ids.length === 0 ? 400 : 412,
-        outcome(
-          'error',
-          ids.length === 0 ? 'not-found' : 'multiple-matches',
-          `the conditional reference ${ref} matched ${ids.length === 0 ? 'nothing' : 'more than one resource'}`,
-          path
-        )
-      );
-    }
-    const resolved = `${type}/${ids[0]}`;
-    cache.set(ref, resolved);
-    return resolved;
+  const type = ref.slice(0, q);
+  if (!isResourceType(type)) {
+    throw badRequest(`unknown resource type in conditional reference ${ref}`, path);
   }
-  return ref;
+  const ids = await matchConditional(env, type, ref.slice(q + 1), path);
+  if (ids.length !== 1) {
+    throw new OutcomeError(
+      ids.length === 0 ? 400 : 412,
+      outcome(
+        'error',
+        ids.length === 0 ? 'not-found' : 'multiple-matches',
+        `the conditional reference ${ref} matched ${ids.length === 0 ? 'nothing' : 'more than one resource'}`,
+        path
+      )
+    );
+  }
+  return `${type}/${ids[0]}`;
 }
