@@ -37,6 +37,7 @@ export function useEngine(engine: Engine): EngineHandle {
     );
     await migrate(handle.db);
     handle.app = buildApp({
+      webDist: null,
       db: handle.db,
       config: {
         practice: 'unused',

@@ -11,6 +11,7 @@ import { practiceExists, PRACTICE_ID_RE } from '../store/practice.js';
 import { sendOutcome, toOutcomeError } from './errors.js';
 import { presentResource } from './router/respond.js';
 import { routeFhirRequest } from './router/router.js';
+import { isAppPage, registerWebApp, sendAppPage, WEB_DIST } from './webApp.js';
 import type { FhirRequest } from './router/types.js';
 
 export const FHIR_BASE = '/fhir/R4';
@@ -20,13 +21,15 @@ export const PRACTICE_HEADER = 'x-medassist-practice';
 export interface AppOptions {
   db: Database;
   config: Pick<ServerConfig, 'practice' | 'bodyLimit' | 'baseUrl' | 'logLevel'>;
+  /** The built web app to serve at `/` (default web/dist); null serves the API only. */
+  webDist?: string | null;
 }
 
 /**
  * The HTTP layer: turns requests into FhirRequests and FhirResponses into replies. It never writes SQL
  * and holds no FHIR rules (those are in api/router and store).
  */
-export function buildApp({ db, config }: AppOptions): FastifyInstance {
+export function buildApp({ db, config, webDist = WEB_DIST }: AppOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: config.bodyLimit,
     // Request logs carry no query strings or bodies: they may name patients (see onResponse below).
@@ -65,14 +68,21 @@ export function buildApp({ db, config }: AppOptions): FastifyInstance {
   );
 
   app.setErrorHandler((err, request, reply) => sendOutcome(reply, toOutcomeError(err, request)));
+  const hasWebApp = webDist !== null && registerWebApp(app, webDist);
   app.setNotFoundHandler((request, reply) =>
-    sendOutcome(
-      reply,
-      new OutcomeError(
-        404,
-        outcome('error', 'not-found', `nothing is served at ${request.method} ${request.url.split('?')[0]}`)
-      )
-    )
+    hasWebApp && isAppPage(request)
+      ? sendAppPage(reply)
+      : sendOutcome(
+          reply,
+          new OutcomeError(
+            404,
+            outcome(
+              'error',
+              'not-found',
+              `nothing is served at ${request.method} ${request.url.split('?')[0]}`
+            )
+          )
+        )
   );
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -86,17 +96,19 @@ export function buildApp({ db, config }: AppOptions): FastifyInstance {
     );
   });
 
-  // Until the web app exists (the next issue), / says what is running and where the API is.
+  // Without a built web app, / says what is running and where the API is.
   app.get('/', async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>medassist</title></head>' +
-          '<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5">' +
-          '<h1>medassist is running</h1><p>The FHIR R4 API is at <a href="/fhir/R4/metadata">/fhir/R4</a> ' +
-          '(capability statement at <code>/fhir/R4/metadata</code>). Health: <a href="/healthz">/healthz</a>.</p>' +
-          '<p>The web app for medical assistants comes next.</p></body></html>'
-      )
+    hasWebApp
+      ? sendAppPage(reply)
+      : reply
+          .type('text/html; charset=utf-8')
+          .send(
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>medassist</title></head>' +
+              '<body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5">' +
+              '<h1>medassist is running</h1><p>The FHIR R4 API is at <a href="/fhir/R4/metadata">/fhir/R4</a> ' +
+              '(capability statement at <code>/fhir/R4/metadata</code>). Health: <a href="/healthz">/healthz</a>.</p>' +
+              '<p>The web app for medical assistants comes next.</p></body></html>'
+          )
   );
 
   app.get('/healthz', async (_request, reply) => {
