@@ -1,0 +1,46 @@
+import { AppShell } from '@mantine/core';
+import { lazy, Suspense, useMemo, useState } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import { useSites } from '../fhir/queries';
+import { PatientsHome } from '../search/PatientsHome';
+import { PageLoader } from '../ui/PageLoader';
+import { AppHeader } from './AppHeader';
+import { AppNav } from './AppNav';
+import { NotFoundPage } from './NotFoundPage';
+import { ServerStatusBanner } from './ServerStatusBanner';
+import { SiteContext, type SiteChoice } from './SiteContext';
+
+// The chart is the heaviest screen: it loads on first use, so the first screen stays small.
+const PatientPage = lazy(() => import('../patient/PatientPage'));
+
+/** The MA's app: top bar, navigation, and the screens. */
+export function App() {
+  const sites = useSites();
+  const [chosenSite, setSiteId] = useState<string>();
+  const siteId = chosenSite ?? sites.data?.[0]?.id;
+  const site = useMemo<SiteChoice>(() => ({ siteId, setSiteId }), [siteId]);
+
+  return (
+    <SiteContext.Provider value={site}>
+      <AppShell header={{ height: 56 }} navbar={{ width: 210, breakpoint: 0 }} padding="md">
+        <AppShell.Header>
+          <AppHeader />
+        </AppShell.Header>
+        <AppShell.Navbar aria-label="Main navigation" p="xs">
+          <AppNav />
+        </AppShell.Navbar>
+        <AppShell.Main>
+          <ServerStatusBanner />
+          <Suspense fallback={<PageLoader label="Opening the chart" />}>
+            <Routes>
+              <Route path="/" element={<Navigate to="/patients" replace />} />
+              <Route path="/patients" element={<PatientsHome />} />
+              <Route path="/patients/:id" element={<PatientPage />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Routes>
+          </Suspense>
+        </AppShell.Main>
+      </AppShell>
+    </SiteContext.Provider>
+  );
+}

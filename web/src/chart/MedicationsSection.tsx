@@ -1,0 +1,38 @@
+import type { MedicationStatement } from '@medplum/fhirtypes';
+import { useMedications } from '../fhir/queries';
+import { conceptText, formatDate } from '../patient/display';
+import { ChartSection } from './ChartSection';
+import { DataTable } from './DataTable';
+
+function medicationName(statement: MedicationStatement): string {
+  return (
+    conceptText(statement.medicationCodeableConcept) ||
+    statement.medicationReference?.display ||
+    'Unnamed medication'
+  );
+}
+
+/** Current medications (MedicationStatement active, intended or on hold). */
+export function MedicationsSection({ patientId }: { patientId: string }) {
+  const medications = useMedications(patientId);
+  return (
+    <ChartSection title="Medications" query={medications} empty="No medications recorded">
+      {(list) => (
+        <DataTable
+          columns={['Medication', 'How taken', 'Since']}
+          rows={list.map((m, i) => ({
+            key: m.id ?? String(i),
+            cells: [
+              medicationName(m),
+              m.dosage
+                ?.map((d) => d.text)
+                .filter(Boolean)
+                .join('; ') ?? '',
+              formatDate(m.effectivePeriod?.start ?? m.effectiveDateTime ?? m.dateAsserted),
+            ],
+          }))}
+        />
+      )}
+    </ChartSection>
+  );
+}

@@ -1,0 +1,146 @@
+/**
+ * The typed FHIR client of the web app: same-origin `/fhir/R4` (docs/api.md). Every failure becomes a
+ * FhirError carrying the status and an OperationOutcome, so screens can point at the field at fault.
+ * Patient searches go as POST `_search` with a form body, so no patient details end up in URLs
+ * (server logs, browser history, proxies).
+ */
+import type { Bundle, OperationOutcome, Resource, ResourceType } from '@medplum/fhirtypes';
+import { FhirError } from './FhirError';
+import { setServerReachable } from './serverStatus';
+
+export const FHIR_BASE = '/fhir/R4';
+
+/** Search parameters as ordered pairs: a parameter may repeat (repeated = AND). */
+export type SearchParams = readonly (readonly [string, string])[] | Record<string, string>;
+
+/** A resource type's TypeScript type, e.g. ResourceOf<'Patient'> = Patient. */
+export type ResourceOf<T extends ResourceType> = Extract<Resource, { resourceType: T }>;
+
+export interface SearchResult<T extends Resource> {
+  resources: T[];
+  /** `Bundle.total` when the server gave it. */
+  total?: number;
+  bundle: Bundle;
+}
+
+function toSearchParams(params: SearchParams): URLSearchParams {
+  const pairs = Array.isArray(params) ? params : Object.entries(params);
+  return new URLSearchParams(pairs.map(([k, v]) => [k, v] as [string, string]));
+}
+
+function outcomeOf(code: OperationOutcome['issue'][number]['code'], text: string): OperationOutcome {
+  return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, details: { text } }] };
+}
+
+async function request<T>(path: string, init: RequestInit & { signal?: AbortSignal }): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(FHIR_BASE + path, {
+      ...init,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: { accept: 'application/fhir+json', ...init.headers },
+    });
+  } catch (error) {
+    // A cancelled request (a newer search replaced it) is not an outage.
+    if (init.signal?.aborted) throw error;
+    setServerReachable(false);
+    throw new FhirError(0, outcomeOf('transient', 'Cannot reach the medassist server'));
+  }
+  const body: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
+  // medassist answers every error with an OperationOutcome; a 5xx without one came from a proxy (or
+  // the dev server) in front of a medassist that is down.
+  const fromProxy = response.status >= 500 && !isOutcome(body);
+  setServerReachable(!fromProxy);
+  if (fromProxy) throw new FhirError(0, outcomeOf('transient', 'Cannot reach the medassist server'));
+  if (!response.ok) {
+    const outcome = isOutcome(body) ? body : outcomeOf('exception', `The server answered ${response.status}`);
+    throw new FhirError(response.status, outcome);
+  }
+  return body as T;
+}
+
+function isOutcome(body: unknown): body is OperationOutcome {
+  return typeof body === 'object' && body !== null && (body as Resource).resourceType === 'OperationOutcome';
+}
+
+function unbundle<T extends Resource>(bundle: Bundle, type: string): SearchResult<T> {
+  const resources = (bundle.entry ?? [])
+    .filter((e) => e.search?.mode !== 'outcome' && e.resource?.resourceType === type)
+    .map((e) => e.resource as T);
+  return { resources, total: bundle.total, bundle };
+}
+
+/** GET `/Type/id`. */
+export function get<T extends ResourceType>(
+  type: T,
+  id: string,
+  signal?: AbortSignal
+): Promise<ResourceOf<T>> {
+  return request<ResourceOf<T>>(`/${type}/${encodeURIComponent(id)}`, { method: 'GET', signal });
+}
+
+/** GET `/Type?params` (for parameters that carry no patient details, e.g. `patient=<id>`). */
+export async function search<T extends ResourceType>(
+  type: T,
+  params: SearchParams,
+  signal?: AbortSignal
+): Promise<SearchResult<ResourceOf<T>>> {
+  const bundle = await request<Bundle>(`/${type}?${toSearchParams(params).toString()}`, {
+    method: 'GET',
+    signal,
+  });
+  return unbundle<ResourceOf<T>>(bundle, type);
+}
+
+/** POST `/Type/_search` with a form body: for searches on what identifies a person (name, DOB, phone). */
+export async function postSearch<T extends ResourceType>(
+  type: T,
+  params: SearchParams,
+  signal?: AbortSignal
+): Promise<SearchResult<ResourceOf<T>>> {
+  const bundle = await request<Bundle>(`/${type}/_search`, {
+    method: 'POST',
+    body: toSearchParams(params),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    signal,
+  });
+  return unbundle<ResourceOf<T>>(bundle, type);
+}
+
+/** POST `/Type`: the server assigns the id. */
+export function create<T extends Resource>(resource: T, signal?: AbortSignal): Promise<T> {
+  return request<T>(`/${resource.resourceType}`, {
+    method: 'POST',
+    body: JSON.stringify(resource),
+    headers: { 'content-type': 'application/fhir+json', prefer: 'return=representation' },
+    signal,
+  });
+}
+
+/** PUT `/Type/id`, version-aware (`If-Match`) when the resource carries its version. */
+export function update<T extends Resource>(resource: T & { id: string }, signal?: AbortSignal): Promise<T> {
+  const version = resource.meta?.versionId;
+  return request<T>(`/${resource.resourceType}/${encodeURIComponent(resource.id)}`, {
+    method: 'PUT',
+    body: JSON.stringify(resource),
+    headers: {
+      'content-type': 'application/fhir+json',
+      prefer: 'return=representation',
+      ...(version ? { 'if-match': `W/"${version}"` } : {}),
+    },
+    signal,
+  });
+}
+
+/** GET `/healthz`: true when the server answers. */
+export async function checkHealth(signal?: AbortSignal): Promise<boolean> {
+  try {
+    const response = await fetch('/healthz', { cache: 'no-store', signal });
+    setServerReachable(response.ok);
+    return response.ok;
+  } catch {
+    setServerReachable(false);
+    return false;
+  }
+}
