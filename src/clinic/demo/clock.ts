@@ -14,7 +14,11 @@ export class ClinicClock {
   readonly nowMs: number;
   private readonly formatter: Intl.DateTimeFormat;
 
-  constructor(now: Date, timeZone: string) {
+  constructor(
+    now: Date,
+    /** IANA time zone of the clinic, e.g. America/Chicago. */
+    readonly timeZone: string
+  ) {
     if (Number.isNaN(now.getTime())) {
       throw new RangeError('Demo clinic: options.today is not a valid date');
     }

@@ -262,7 +262,7 @@ const DEGREES = {
 export function practiceResources(clock: ClinicClock): Resource[] {
   const resources: Resource[] = [practiceOrganization(), ...Object.values(PAYERS).map(payerOrganization)];
   for (const site of SITES) {
-    resources.push(siteLocation(site));
+    resources.push(siteLocation(site, clock.timeZone));
     for (let room = 1; room <= site.rooms; room++) {
       resources.push(roomLocation(site, room));
     }
@@ -306,10 +306,12 @@ function payerOrganization(payer: PayerDef): Organization {
   };
 }
 
-function siteLocation(site: SiteDef): Location {
+function siteLocation(site: SiteDef, timeZone: string): Location {
   return {
     resourceType: 'Location',
     id: site.id,
+    // The R4 core extension for a location's time zone: screens show the clinic's local times.
+    extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/timezone', valueCode: timeZone }],
     status: 'active',
     name: site.name,
     mode: 'instance',

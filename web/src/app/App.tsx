@@ -8,7 +8,7 @@ import { AppHeader } from './AppHeader';
 import { AppNav } from './AppNav';
 import { NotFoundPage } from './NotFoundPage';
 import { ServerStatusBanner } from './ServerStatusBanner';
-import { SiteContext, type SiteChoice } from './SiteContext';
+import { locationTimeZone, SiteContext, type SiteChoice } from './SiteContext';
 
 // The chart is the heaviest screen: it loads on first use, so the first screen stays small.
 const PatientPage = lazy(() => import('../patient/PatientPage'));
@@ -18,7 +18,8 @@ export function App() {
   const sites = useSites();
   const [chosenSite, setSiteId] = useState<string>();
   const siteId = chosenSite ?? sites.data?.[0]?.id;
-  const site = useMemo<SiteChoice>(() => ({ siteId, setSiteId }), [siteId]);
+  const timeZone = locationTimeZone(sites.data?.find((s) => s.id === siteId));
+  const site = useMemo<SiteChoice>(() => ({ siteId, timeZone, setSiteId }), [siteId, timeZone]);
 
   return (
     <SiteContext.Provider value={site}>

@@ -1,4 +1,5 @@
 import type { Appointment } from '@medplum/fhirtypes';
+import { useClinicTimeZone } from '../app/SiteContext';
 import { siteName } from '../app/siteName';
 import { usePracticeOrganization, useUpcomingAppointments } from '../fhir/queries';
 import { conceptText, formatDate, formatTime, todayIso } from '../patient/display';
@@ -14,7 +15,8 @@ function actor(appointment: Appointment, type: string): string {
 
 /** Upcoming appointments (Appointment?patient=&date=ge<today>), soonest first. */
 export function AppointmentsSection({ patientId }: { patientId: string }) {
-  const appointments = useUpcomingAppointments(patientId, todayIso());
+  const timeZone = useClinicTimeZone();
+  const appointments = useUpcomingAppointments(patientId, todayIso(new Date(), timeZone));
   const practiceName = usePracticeOrganization().data?.name;
   return (
     <ChartSection title="Upcoming appointments" query={appointments} empty="No upcoming appointments">
@@ -25,8 +27,8 @@ export function AppointmentsSection({ patientId }: { patientId: string }) {
           rows={list.map((a, i) => ({
             key: a.id ?? String(i),
             cells: [
-              formatDate(localDate(a.start)),
-              formatTime(a.start),
+              formatDate(localDate(a.start, timeZone)),
+              formatTime(a.start, timeZone),
               conceptText(a.appointmentType) || a.description || '',
               actor(a, 'Practitioner'),
               siteName({ name: actor(a, 'Location') }, practiceName),
@@ -40,8 +42,8 @@ export function AppointmentsSection({ patientId }: { patientId: string }) {
 }
 
 /** The local calendar date (YYYY-MM-DD) of an instant. */
-function localDate(instant: string | undefined): string | undefined {
+function localDate(instant: string | undefined, timeZone: string | undefined): string | undefined {
   if (!instant) return undefined;
   const when = new Date(instant);
-  return Number.isNaN(when.getTime()) ? instant.slice(0, 10) : when.toLocaleDateString('en-CA');
+  return Number.isNaN(when.getTime()) ? instant.slice(0, 10) : when.toLocaleDateString('en-CA', { timeZone });
 }

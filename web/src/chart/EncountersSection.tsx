@@ -1,3 +1,4 @@
+import { useClinicTimeZone } from '../app/SiteContext';
 import type { Encounter } from '@medplum/fhirtypes';
 import { siteName } from '../app/siteName';
 import { usePracticeOrganization, useRecentEncounters } from '../fhir/queries';
@@ -16,6 +17,7 @@ function where(encounter: Encounter, practiceName: string | undefined): string {
 
 /** The last five encounters (Encounter?patient=&_sort=-date&_count=5). */
 export function EncountersSection({ patientId }: { patientId: string }) {
+  const timeZone = useClinicTimeZone();
   const encounters = useRecentEncounters(patientId);
   const practiceName = usePracticeOrganization().data?.name;
   return (
@@ -27,7 +29,7 @@ export function EncountersSection({ patientId }: { patientId: string }) {
           rows={list.map((e, i) => ({
             key: e.id ?? String(i),
             cells: [
-              formatDateTime(e.period?.start),
+              formatDateTime(e.period?.start, false, timeZone),
               e.type?.map(conceptText).filter(Boolean).join(', ') || e.class.display || '',
               where(e, practiceName),
               <StatusText key="status" status={e.status} />,

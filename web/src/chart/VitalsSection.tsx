@@ -1,3 +1,4 @@
+import { useClinicTimeZone } from '../app/SiteContext';
 import { Group } from '@mantine/core';
 import { useVitalSigns } from '../fhir/queries';
 import { formatDateTime } from '../patient/display';
@@ -10,6 +11,7 @@ const TREND_READINGS = 8;
 
 /** The latest of each vital sign with its date, and short trends of blood pressure and weight. */
 export function VitalsSection({ patientId }: { patientId: string }) {
+  const timeZone = useClinicTimeZone();
   const vitals = useVitalSigns(patientId);
   return (
     <ChartSection title="Vitals" query={vitals} empty="No vitals recorded">
@@ -23,7 +25,10 @@ export function VitalsSection({ patientId }: { patientId: string }) {
             <DataTable
               columns={['Vital sign', 'Latest', 'Taken']}
               nowrap={[1, 2]}
-              rows={latest.map((v) => ({ key: v.code, cells: [v.label, v.value, formatDateTime(v.when)] }))}
+              rows={latest.map((v) => ({
+                key: v.code,
+                cells: [v.label, v.value, formatDateTime(v.when, false, timeZone)],
+              }))}
             />
             <Group gap="lg" mt="xs" align="flex-start">
               <TrendLine

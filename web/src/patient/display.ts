@@ -106,12 +106,10 @@ function parseYmd(value: string | undefined): { y: number; m: number; d: number 
   return { y: Number(match[1]), m: Number(match[2]), d: Number(match[3]) };
 }
 
-/** Today's date in the browser's time zone as `YYYY-MM-DD`. */
-export function todayIso(now: Date = new Date()): string {
-  const y = now.getFullYear();
-  const m = String(now.getMonth() + 1).padStart(2, '0');
-  const d = String(now.getDate()).padStart(2, '0');
-  return `${y}-${m}-${d}`;
+/** Today's date as `YYYY-MM-DD` in a time zone (the clinic's; the browser's when undefined). */
+export function todayIso(now: Date = new Date(), timeZone?: string): string {
+  // en-CA formats dates as YYYY-MM-DD.
+  return now.toLocaleDateString('en-CA', { timeZone });
 }
 
 /** Administrative sex as a word ("Female"), or "Sex not recorded". */

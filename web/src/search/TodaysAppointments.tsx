@@ -21,11 +21,11 @@ function clinicianOf(appointment: Appointment): string {
 
 /** Today's appointments at the site chosen in the top bar, each opening the patient's chart. */
 export function TodaysAppointments() {
-  const { siteId } = useSite();
+  const { siteId, timeZone } = useSite();
   const sites = useSites();
   const practiceName = usePracticeOrganization().data?.name;
   const site = sites.data?.find((s) => s.id === siteId);
-  const today = todayIso();
+  const today = todayIso(new Date(), timeZone);
   const appointments = useTodaysAppointments(siteId, today);
   return (
     <Paper p="sm" component="section" aria-labelledby="today-heading">
@@ -53,7 +53,9 @@ export function TodaysAppointments() {
                 const patient = patientOf(appointment);
                 return (
                   <Table.Tr key={appointment.id}>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(appointment.start)}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      {formatTime(appointment.start, timeZone)}
+                    </Table.Td>
                     <Table.Td>
                       {patient.id ? (
                         <Anchor component={Link} to={`/patients/${encodeURIComponent(patient.id)}`} size="sm">
