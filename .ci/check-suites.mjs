@@ -36,6 +36,8 @@ const expected = [
   ['import/export on PGlite', (t) => t.file.includes('/test/cli/') && on(t, 'pglite')],
   ['import/export on PostgreSQL', (t) => t.file.includes('/test/cli/') && on(t, 'postgres')],
   ['demo clinic', (t) => t.file.includes('/test/clinic/demo/')],
+  ['end-to-end in Chromium', (t) => t.file.includes('/test/e2e/')],
+  ['web helpers', (t) => t.file.includes('/test/web/')],
 ];
 for (const [label, match] of expected) {
   const ran = tests.filter(match);

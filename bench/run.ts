@@ -5,6 +5,8 @@
  *   npm run bench                       both engines, full size (10,000 patients, 100,000 observations)
  *   npm run bench -- --engine postgres  one engine
  *   npm run bench -- --quick            a smoke run (1,000 patients, 10,000 observations, short scenarios)
+ *   npm run bench -- --web              also the web app: first-route JS gzipped, search-to-chart in Chromium
+ *   npm run bench -- --web-only         the web app figures only (needs web/dist and /usr/bin/chromium)
  *
  * PostgreSQL: MEDASSIST_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres) names the
  * server; the bench creates and drops its own databases there (medassist_bench, medassist_bench_floor).
@@ -19,6 +21,14 @@ import { copyFloor, postBundles, syntheaLikeBundle, type CopyFloor, type IngestR
 import { runScenarios, type ScenarioResult } from './scenarios.js';
 import { seed, type SeedResult } from './seed.js';
 import { ENGINES, startServer, type BenchEngine } from './server.js';
+import {
+  firstRouteJs,
+  patientSearchScenarios,
+  searchToChart,
+  type FirstRouteJs,
+  type PatientSearchResult,
+  type SearchToChart,
+} from './web.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,6 +37,8 @@ const { values: args } = parseArgs({
     port: { type: 'string', default: '18080' },
     seconds: { type: 'string' },
     'wait-quiet': { type: 'string' },
+    web: { type: 'boolean', default: false },
+    'web-only': { type: 'boolean', default: false },
   },
 });
 
@@ -39,7 +51,9 @@ const size = {
   ingestBundles: quick ? 10 : 150,
   waitQuietSeconds: Number(args['wait-quiet'] ?? (quick ? 0 : 120)),
 };
-const engines: readonly BenchEngine[] = args.engine ? [args.engine as BenchEngine] : ENGINES;
+const webOnly = args['web-only'] ?? false;
+const withWeb = webOnly || (args.web ?? false);
+const engines: readonly BenchEngine[] = webOnly ? [] : args.engine ? [args.engine as BenchEngine] : ENGINES;
 if (engines.some((e) => !ENGINES.includes(e))) {
   console.error(`--engine must be one of ${ENGINES.join(', ')}`);
   process.exit(2);
@@ -76,6 +90,8 @@ interface EngineReport {
   /** Wall time of ANALYZE after seeding (for PGlite including the server's restart). */
   analyzeSeconds: number;
   scenarios: ScenarioResult[];
+  /** The app's patient searches (POST _search, form body), after ANALYZE. */
+  patientSearch: PatientSearchResult[];
   ingest: IngestRun[];
   copyFloor: CopyFloor;
   /** Sequential ingest (1 poster) as a share of the COPY floor. */
@@ -111,6 +127,16 @@ function printReport(rep: EngineReport): void {
       pct(r.othersCpu),
       targetText(r),
       r.pass === null ? '-' : r.pass ? 'PASS' : 'MISS',
+    ]),
+    ...rep.patientSearch.map((r) => [
+      r.name,
+      fmt(r.rps),
+      fmt(r.p50, 1),
+      fmt(r.p99, 1),
+      `${r.non2xx}/${r.errors}`,
+      pct(r.othersCpu),
+      `p99<=${r.targetP99Ms}`,
+      r.pass ? 'PASS' : 'MISS',
     ]),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
@@ -190,6 +216,7 @@ async function benchEngine(engine: BenchEngine): Promise<EngineReport> {
     await server.analyze();
     const analyzeSeconds = (performance.now() - analyzeStarted) / 1000;
     const scenarioResults = [...(await runScenarios(load, log)), ...beforeAnalyze];
+    const patientSearch = await patientSearchScenarios(load, log);
     log('  ingest: Synthea-like bundles');
     const rand = prng(99);
     const sequential = Array.from({ length: size.ingestBundles }, (_, i) => syntheaLikeBundle(rand, i));
@@ -211,6 +238,7 @@ async function benchEngine(engine: BenchEngine): Promise<EngineReport> {
       seed: seedFigures,
       analyzeSeconds,
       scenarios: scenarioResults,
+      patientSearch,
       ingest,
       copyFloor: floor,
       ingestRatio,
@@ -230,7 +258,55 @@ for (const engine of engines) {
   writeFileSync(file, JSON.stringify(rep, null, 2) + '\n');
   log(`  wrote ${file}`);
 }
+
+interface WebReport {
+  date: string;
+  machine: Record<string, string | number>;
+  firstRouteJs: FirstRouteJs;
+  searchToChart: SearchToChart;
+}
+
+let web: WebReport | undefined;
+if (withWeb) {
+  log('\n## web app');
+  const date = new Date().toISOString();
+  const js = firstRouteJs();
+  await waitForQuiet(size.waitQuietSeconds, 10, log);
+  const chart = await searchToChart(
+    { patients: 500, runs: quick ? 8 : 20, port: Number(args.port) + 1 },
+    log
+  );
+  web = { date, machine: machine(), firstRouteJs: js, searchToChart: chart };
+  mkdirSync('artifacts/bench', { recursive: true });
+  const file = `artifacts/bench/${date.slice(0, 10)}-web${quick ? '-quick' : ''}.json`;
+  writeFileSync(file, JSON.stringify(web, null, 2) + '\n');
+  log(`  wrote ${file}`);
+}
+
+function printWebReport(rep: WebReport): void {
+  const kb = (bytes: number): string => `${fmt(bytes / 1024, 1)} KB`;
+  const js = rep.firstRouteJs;
+  const chart = rep.searchToChart;
+  log(`\n== web app (${rep.date}) ==`);
+  log(
+    `first route JavaScript: ${js.files.length} file(s), ${kb(js.bytes)}, gzipped ${kb(js.gzipBytes)} ` +
+      `(target <= ${kb(js.targetGzipBytes)}): ${js.pass ? 'PASS' : 'MISS'}`
+  );
+  for (const f of js.files) {
+    log(`  ${f.file}: ${kb(f.bytes)}, gzipped ${kb(f.gzipBytes)}`);
+  }
+  log(
+    `search-to-chart in Chromium (demo clinic, ${chart.patients} patients, ${chart.runs} runs): ` +
+      `Enter -> "Vitals" heading painted median ${fmt(chart.heading.median)} ms, p95 ${fmt(chart.heading.p95)} ms; ` +
+      `-> latest blood pressure shown median ${fmt(chart.values.median)} ms, p95 ${fmt(chart.values.p95)} ms ` +
+      `(target < ${fmt(chart.targetMs)} ms): ${chart.pass ? 'PASS' : 'MISS'}`
+  );
+}
+
 log(`\nmachine: ${JSON.stringify(reports[0]?.machine ?? machine())}`);
 for (const rep of reports) {
   printReport(rep);
+}
+if (web) {
+  printWebReport(web);
 }
