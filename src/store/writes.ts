@@ -43,6 +43,7 @@ export async function applyWrites(
   }
   const localBase = ctx.baseUrl ? `${ctx.baseUrl}/` : undefined;
   const rows = writes.map((w) => ({
+    sort_keys: null as SortKeys | null,
     resource_type: w.resourceType,
     id: w.id,
     version_id: w.versionId,
@@ -56,31 +57,39 @@ export async function applyWrites(
     latest.set(`${w.resourceType}/${w.id}`, w);
   }
   const indexRows: Record<string, unknown>[] = [];
+  const sortKeys = new Map<string, SortKeys>();
   for (const w of latest.values()) {
     if (w.content) {
-      for (const row of indexValues(w.content)) {
-        indexRows.push(toIndexRecord(w, localBase ? localReference(row, localBase) : row));
+      const resourceRows = indexValues(w.content).map((row) =>
+        localBase ? localReference(row, localBase) : row
+      );
+      for (const row of resourceRows) {
+        indexRows.push(toIndexRecord(w, row));
       }
+      sortKeys.set(`${w.resourceType}/${w.id}`, sortKeysOf(resourceRows));
     }
+  }
+  for (const row of rows) {
+    row.sort_keys = sortKeys.get(`${row.resource_type}/${row.id}`) ?? null;
   }
   const replacesEarlier = writes.some((w) => w.versionId > 1);
   try {
     await conn.query(
       `WITH src AS MATERIALIZED (
          SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(resource_type text, id text, version_id integer,
-           last_updated timestamptz, deleted boolean, method text, content jsonb)
+           last_updated timestamptz, deleted boolean, method text, content jsonb, sort_keys jsonb)
        ),
        history AS (
          INSERT INTO resource_version (practice_id, resource_type, id, version_id, last_updated, deleted, method, content)
          SELECT $1, resource_type, id, version_id, last_updated, deleted, method, content FROM src
        ),
        current_row AS (
-         INSERT INTO resource (practice_id, resource_type, id, version_id, last_updated, deleted, content)
-         SELECT DISTINCT ON (resource_type, id) $1, resource_type, id, version_id, last_updated, deleted, content
+         INSERT INTO resource (practice_id, resource_type, id, version_id, last_updated, deleted, content, sort_keys)
+         SELECT DISTINCT ON (resource_type, id) $1, resource_type, id, version_id, last_updated, deleted, content, sort_keys
          FROM src ORDER BY resource_type, id, version_id DESC
          ON CONFLICT (practice_id, resource_type, id) DO UPDATE SET
            version_id = EXCLUDED.version_id, last_updated = EXCLUDED.last_updated,
-           deleted = EXCLUDED.deleted, content = EXCLUDED.content
+           deleted = EXCLUDED.deleted, content = EXCLUDED.content, sort_keys = EXCLUDED.sort_keys
        ),
        old_index AS (
          DELETE FROM search_index s USING src
@@ -129,4 +138,42 @@ function localReference(row: IndexRow, localBase: string): IndexRow {
   return parsed
     ? { ...row, system: parsed.type, value: `${parsed.type}/${parsed.id}`, display: parsed.id }
     : row;
+}
+
+/** Per search parameter: [the key an ascending sort uses, the key a descending sort uses]. */
+type SortKeys = Record<string, [string | number, string | number]>;
+
+const isoOrSentinel = (ms: number): string =>
+  ms === Infinity ? 'infinity' : ms === -Infinity ? '-infinity' : new Date(ms).toISOString();
+
+/**
+ * A resource's sort keys from its index rows (FHIR R4 search.html#_sort): strings, tokens, references and
+ * uris sort by their smallest (ascending) or largest (descending) value; dates by the earliest start or the
+ * latest end; numbers and quantities by the smallest or largest number.
+ */
+function sortKeysOf(rows: IndexRow[]): SortKeys {
+  const keys: SortKeys = {};
+  const widen = (param: string, lo: string | number, hi: string | number): void => {
+    const k = keys[param];
+    if (!k) {
+      keys[param] = [lo, hi];
+      return;
+    }
+    if (lo < k[0]) k[0] = lo;
+    if (hi > k[1]) k[1] = hi;
+  };
+  for (const row of rows) {
+    if (row.param.endsWith(':of-type')) {
+      continue;
+    }
+    if (row.num !== undefined && row.num !== null) {
+      widen(row.param, row.num, row.num);
+    } else if (row.lo !== undefined && row.lo !== null) {
+      // ISO instants in UTC compare correctly as text; the sentinels sort before and after every year.
+      widen(row.param, isoOrSentinel(row.lo), isoOrSentinel(row.hi ?? row.lo));
+    } else if (row.value !== undefined && row.value !== null) {
+      widen(row.param, row.value, row.value);
+    }
+  }
+  return keys;
 }

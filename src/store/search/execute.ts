@@ -45,24 +45,34 @@ function sortKeys(req: SearchRequest): SortKey[] {
     }
     const type = param?.type;
     const agg = desc ? 'max' : 'min';
+    const quoted = code.replace(/'/g, "''");
     const sub = (col: string): string =>
-      `(SELECT ${agg}(s.${col}) FROM search_index s WHERE s.practice_id = $1 AND s.resource_type = r.resource_type AND s.resource_id = r.id AND s.param = '${code.replace(/'/g, "''")}')`;
+      `(SELECT ${agg}(s.${col}) FROM search_index s WHERE s.practice_id = $1 AND s.resource_type = r.resource_type AND s.resource_id = r.id AND s.param = '${quoted}')`;
+    // The key written with the resource (store/writes.ts sortKeysOf); rows from before migration 004 have
+    // none and fall back to the subquery.
+    const stored = `(r.sort_keys->'${quoted}'->>${desc ? 1 : 0})`;
+    const either = (fallback: string, cast: string): string =>
+      `(CASE WHEN r.sort_keys IS NULL THEN ${fallback} ELSE ${stored}${cast} END)`;
     switch (type) {
       case 'date':
         return {
-          expr: `COALESCE(${sub(desc ? 'hi' : 'lo')}, '-infinity'::timestamptz)`,
+          expr: `COALESCE(${either(sub(desc ? 'hi' : 'lo'), '::timestamptz')}, '-infinity'::timestamptz)`,
           desc,
           kind: 'timestamptz',
         };
       case 'number':
       case 'quantity':
-        return { expr: `COALESCE(${sub('num')}, '-Infinity'::numeric)`, desc, kind: 'numeric' };
+        return {
+          expr: `COALESCE(${either(sub('num'), '::numeric')}, '-Infinity'::numeric)`,
+          desc,
+          kind: 'numeric',
+        };
       case 'token':
       case 'string':
       case 'reference':
       case 'uri':
       case undefined:
-        return { expr: `COALESCE(${sub('value')}, '')`, desc, kind: 'text' };
+        return { expr: `COALESCE(${either(sub('value'), ' COLLATE "C"')}, '')`, desc, kind: 'text' };
     }
   });
   // The id breaks ties, so the order is total and keyset paging never skips or repeats a row.
