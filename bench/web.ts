@@ -252,7 +252,10 @@ const FORM_HEADERS = {
   'content-type': 'application/x-www-form-urlencoded',
 };
 
-/** Form bodies like the app's (web/src/search/parseQuery.ts + `_count=10`), from real seeded patients. */
+/**
+ * Form bodies like the app's (web/src/search/parseQuery.ts, and web/src/fhir/queries.ts adds
+ * `_sort=family,given,birthdate&_count=10`), from real seeded patients.
+ */
 async function searchBodies(origin: string, ids: string[]): Promise<{ name: string[]; birthdate: string[] }> {
   const name: string[] = [];
   const birthdate: string[] = [];
@@ -264,9 +267,19 @@ async function searchBodies(origin: string, ids: string[]): Promise<{ name: stri
     const family = p.name?.[0]?.family ?? '';
     // What an MA types before the list shows the patient: the first 3-5 letters of the family name.
     name.push(
-      new URLSearchParams({ name: family.slice(0, 3 + (i % 3)).toLowerCase(), _count: '10' }).toString()
+      new URLSearchParams({
+        name: family.slice(0, 3 + (i % 3)).toLowerCase(),
+        _sort: 'family,given,birthdate',
+        _count: '10',
+      }).toString()
     );
-    birthdate.push(new URLSearchParams({ birthdate: p.birthDate ?? '', _count: '10' }).toString());
+    birthdate.push(
+      new URLSearchParams({
+        birthdate: p.birthDate ?? '',
+        _sort: 'family,given,birthdate',
+        _count: '10',
+      }).toString()
+    );
   }
   return { name, birthdate };
 }
