@@ -51,11 +51,19 @@ export function buildApp({ db, config, webDist = WEB_DIST }: AppOptions): Fastif
       done(null, undefined);
       return;
     }
+    let value: unknown;
     try {
-      done(null, JSON.parse(body));
+      value = JSON.parse(body);
     } catch {
       done(badRequest('the body is not valid JSON', 'body'));
+      return;
     }
+    const problem = jsonProblem(value, MAX_JSON_DEPTH);
+    if (problem) {
+      done(badRequest(problem, 'body'));
+      return;
+    }
+    done(null, value);
   };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
@@ -191,4 +199,37 @@ function decodePath(path: string): string {
   } catch {
     throw badRequest('the URL path is not valid percent-encoding', 'url');
   }
+}
+
+/** An unpaired UTF-16 surrogate (what String.prototype.isWellFormed rejects). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Far deeper than any FHIR resource (a deep Questionnaire is ~20 levels), far shallower than the stack. */
+const MAX_JSON_DEPTH = 100;
+
+/**
+ * What the database or our recursive walks cannot take although JSON.parse accepted it: nesting deeper than
+ * `max`, or a lone UTF-16 surrogate (valid JSON escapes, invalid Unicode: PostgreSQL's jsonb refuses it).
+ */
+function jsonProblem(value: unknown, max: number): string | undefined {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (typeof item === 'string') {
+      if (LONE_SURROGATE.test(item)) {
+        return 'the body contains text that is not valid Unicode (a lone surrogate)';
+      }
+    } else if (typeof item === 'object' && item !== null) {
+      if (depth >= max) {
+        return `the body is nested more than ${max} levels deep`;
+      }
+      for (const [k, child] of Array.isArray(item) ? item.entries() : Object.entries(item)) {
+        if (typeof k === 'string' && LONE_SURROGATE.test(k)) {
+          return 'the body contains text that is not valid Unicode (a lone surrogate)';
+        }
+        stack.push([child, depth + 1]);
+      }
+    }
+  }
+  return undefined;
 }

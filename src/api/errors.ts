@@ -47,6 +47,14 @@ export function toOutcomeError(err: unknown, request: FastifyRequest): OutcomeEr
   if (e.statusCode === 404) {
     return notFound('not found');
   }
+  // PostgreSQL "data exception" (class 22: a value out of range, an invalid timestamp or number, bad
+  // encoding) and "statement too complex" (54001): the request carried a value the database cannot take.
+  if (typeof e.code === 'string' && (e.code.startsWith('22') || e.code === '54001')) {
+    return badRequest('a value in the request is out of range or malformed for the database', 'body');
+  }
+  if (err instanceof RangeError && /call stack/i.test(e.message ?? '')) {
+    return badRequest('the request is nested too deeply', 'body');
+  }
   if (e.code === '40001' || e.code === '40P01') {
     return new OutcomeError(
       409,

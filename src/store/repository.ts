@@ -83,7 +83,7 @@ export function checkIfMatch(ifMatch: string | undefined, current: CurrentRow | 
   if (ifMatch === undefined) {
     return;
   }
-  const m = /^(?:W\/)?"?([^"]+)"?$/.exec(ifMatch.trim());
+  const m = typeof ifMatch === 'string' ? /^(?:W\/)?"?(\d{1,9})"?$/.exec(ifMatch.trim()) : null;
   if (!m) {
     throw badRequest('If-Match must be a version ETag such as W/"3"', 'If-Match');
   }
@@ -139,7 +139,14 @@ export function planUpdate(
 
 /** The repository: CRUD and history of FHIR resources in one practice, each call one transaction. */
 export class Repository {
-  constructor(readonly db: Database) {}
+  /**
+   * `conn` answers the reads: the database, or the open transaction when called inside a transaction Bundle
+   * (on PGlite a read through the database would wait for that transaction forever).
+   */
+  constructor(
+    readonly db: Database,
+    readonly conn: SqlConnection = db
+  ) {}
 
   async create(ctx: RequestContext, resource: Resource): Promise<WriteResult> {
     const write = planCreate(resource);
@@ -149,7 +156,7 @@ export class Repository {
 
   async read(ctx: RequestContext, type: string, id: string): Promise<Resource> {
     assertResourceType(type);
-    const result = await this.db.query<{ deleted: boolean; content: Resource | null; version_id: number }>(
+    const result = await this.conn.query<{ deleted: boolean; content: Resource | null; version_id: number }>(
       'SELECT deleted, content, version_id FROM resource WHERE practice_id = $1 AND resource_type = $2 AND id = $3',
       [ctx.practiceId, type, id]
     );
@@ -168,7 +175,7 @@ export class Repository {
     if (!/^\d{1,9}$/.test(versionId)) {
       throw notFound(`${type}/${id} has no version "${versionId}"`);
     }
-    const result = await this.db.query<{ deleted: boolean; content: Resource | null }>(
+    const result = await this.conn.query<{ deleted: boolean; content: Resource | null }>(
       'SELECT deleted, content FROM resource_version WHERE practice_id = $1 AND resource_type = $2 AND id = $3 AND version_id = $4',
       [ctx.practiceId, type, id, Number(versionId)]
     );
@@ -215,7 +222,7 @@ export class Repository {
       where += ` AND last_updated >= $${params.length}::timestamptz`;
     }
     params.push(options.count + 1, options.offset ?? 0);
-    const result = await this.db.query<{
+    const result = await this.conn.query<{
       id: string;
       version_id: number;
       last_updated: Date | string;

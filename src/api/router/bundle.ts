@@ -3,13 +3,21 @@ import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { isResourceType } from '../../fhir/definitions.js';
 import {
   badRequest,
+  conflict,
   isOutcomeError,
   OutcomeError,
   outcome,
   preconditionFailed,
   serverError,
 } from '../../fhir/outcome.js';
-import { checkIfMatch, ID_RE, planCreate, planUpdate, type CurrentRow } from '../../store/repository.js';
+import {
+  checkIfMatch,
+  ID_RE,
+  lockCurrent,
+  planCreate,
+  planUpdate,
+  type CurrentRow,
+} from '../../store/repository.js';
 import type { SqlConnection } from '../../store/db.js';
 import { applyWrites, type PendingWrite } from '../../store/writes.js';
 import { matchConditional } from './conditional.js';
@@ -34,6 +42,9 @@ export async function processBundle(env: RouterEnv, body: unknown, route: Route)
     throw badRequest(`Bundle.type must be batch or transaction, got "${String(bundle.type)}"`, 'Bundle.type');
   }
   const entries = bundle.entry ?? [];
+  if (!Array.isArray(entries)) {
+    throw badRequest('Bundle.entry must be an array', 'Bundle.entry');
+  }
   if (bundle.type === 'batch') {
     // Batch entries are independent: a malformed one fails alone (checked in processBatch).
     return processBatch(env, entries, route);
@@ -47,6 +58,26 @@ export async function processBundle(env: RouterEnv, body: unknown, route: Route)
 
 function checkEntry(entry: BundleEntry, i: number): void {
   const where = `Bundle.entry[${i}]`;
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    throw badRequest('each entry must be an object', where);
+  }
+  if (typeof entry.request !== 'object' || entry.request === null) {
+    throw badRequest('each entry needs a request', `${where}.request`);
+  }
+  for (const field of ['url', 'ifMatch', 'ifNoneExist', 'ifModifiedSince', 'ifNoneMatch'] as const) {
+    const value: unknown = entry.request[field];
+    if (value !== undefined && typeof value !== 'string') {
+      throw badRequest(`request.${field} must be a string`, `${where}.request.${field}`);
+    }
+  }
+  if (
+    entry.resource !== undefined &&
+    (typeof entry.resource !== 'object' ||
+      entry.resource === null ||
+      typeof (entry.resource as { resourceType?: unknown }).resourceType !== 'string')
+  ) {
+    throw badRequest('an entry resource must be a FHIR resource with a resourceType', `${where}.resource`);
+  }
   const method = entry.request?.method;
   if (!method || !['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].includes(method)) {
     throw badRequest(
@@ -60,6 +91,30 @@ function checkEntry(entry: BundleEntry, i: number): void {
   if ((method === 'POST' || method === 'PUT') && !entry.resource) {
     throw badRequest(`a ${method} entry needs a resource`, `${where}.resource`);
   }
+  if (method === 'POST' && entry.resource) {
+    const path = entry.request.url.replace(/^\//, '').split('?')[0];
+    if (path !== entry.resource.resourceType) {
+      throw badRequest(
+        `a POST entry's request.url must be its resource type ${entry.resource.resourceType}, got "${entry.request.url}"`,
+        `${where}.request.url`
+      );
+    }
+  }
+}
+
+/**
+ * A JSON Patch inside a Bundle travels as a Binary (FHIR R4 http.html#patch): its base64 data is the patch.
+ */
+function patchBody(resource: unknown): unknown {
+  const binary = resource as { resourceType?: string; contentType?: string; data?: string };
+  if (binary?.resourceType === 'Binary' && /json-patch\+json/.test(binary.contentType ?? '') && binary.data) {
+    try {
+      return JSON.parse(Buffer.from(binary.data, 'base64').toString('utf8'));
+    } catch {
+      throw badRequest('the Binary data is not a base64 JSON Patch', 'Binary.data');
+    }
+  }
+  return resource;
 }
 
 function toRequest(entry: BundleEntry, resource: unknown): FhirRequest {
@@ -77,7 +132,7 @@ function toRequest(entry: BundleEntry, resource: unknown): FhirRequest {
       'if-none-exist': r?.ifNoneExist,
       prefer: 'return=representation',
     },
-    body: resource,
+    body: r?.method === 'PATCH' ? patchBody(resource) : resource,
   };
 }
 
@@ -126,13 +181,36 @@ async function processTransaction(
   const createIds: (string | undefined)[] = entries.map(() => undefined);
   const existingForCreate: (string | undefined)[] = entries.map(() => undefined);
   const seenTargets = new Set<string>();
+  const seenCriteria = new Set<string>();
+  // Two entries may not name the same resource (FHIR R4 http.html#trules: overlapping identities fail).
+  const claim = (key: string, i: number): void => {
+    if (seenTargets.has(key)) {
+      throw badRequest(`${key} appears more than once in the transaction`, `Bundle.entry[${i}].request.url`);
+    }
+    seenTargets.add(key);
+  };
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     const method = entry.request?.method;
     const url = entry.request?.url ?? '';
     const type = entry.resource?.resourceType;
+    if ((method === 'DELETE' || method === 'PATCH') && !url.includes('?')) {
+      claim(url.replace(/^\//, ''), i);
+    }
     if (method === 'POST' && type) {
       if (entry.request?.ifNoneExist) {
+        const criteria = `${type}?${entry.request.ifNoneExist}`;
+        if (seenCriteria.has(criteria)) {
+          throw badRequest(
+            `two entries create ${criteria}: they would be the same resource`,
+            `Bundle.entry[${i}].request.ifNoneExist`
+          );
+        }
+        seenCriteria.add(criteria);
+        // As for a single conditional create: concurrent transactions with the same criteria take turns.
+        await env.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+          `${ctx.practiceId}|${type}|${entry.request.ifNoneExist}`,
+        ]);
         const ids = await matchConditional(
           env,
           type,
@@ -153,16 +231,10 @@ async function processTransaction(
         idFor.set(entry.fullUrl, `${type}/${id}`);
       }
     } else if (method === 'PUT' && type) {
-      const target = await putTarget(env, url, type, i);
+      const target = await putTarget(env, url, type, i, entry.resource?.id);
       createIds[i] = target;
       const key = `${type}/${target}`;
-      if (seenTargets.has(key)) {
-        throw badRequest(
-          `${key} appears more than once in the transaction`,
-          `Bundle.entry[${i}].request.url`
-        );
-      }
-      seenTargets.add(key);
+      claim(key, i);
       if (entry.fullUrl) {
         idFor.set(entry.fullUrl, key);
       }
@@ -247,7 +319,7 @@ async function processTransaction(
       if (method === 'PUT' && resource) {
         const type = resource.resourceType;
         const id = createIds[i] as string;
-        if (resource.id !== undefined && resource.id !== id && !/\?/.test(entry.request?.url ?? '')) {
+        if (resource.id !== undefined && resource.id !== id) {
           throw badRequest(
             `the resource id "${resource.id}" does not match request.url ${entry.request?.url}`,
             `${where}.resource.id`
@@ -291,7 +363,13 @@ function withEntry(err: unknown, where: string): unknown {
   return new OutcomeError(err.status, { ...err.outcome, issue: issues });
 }
 
-async function putTarget(env: RouterEnv, url: string, type: string, i: number): Promise<string> {
+async function putTarget(
+  env: RouterEnv & { tx: SqlConnection },
+  url: string,
+  type: string,
+  i: number,
+  bodyId: string | undefined
+): Promise<string> {
   const clean = url.replace(/^\//, '');
   const q = clean.indexOf('?');
   if (q >= 0) {
@@ -308,7 +386,25 @@ async function putTarget(env: RouterEnv, url: string, type: string, i: number): 
         `Bundle.entry[${i}].request.url`
       );
     }
-    return ids[0] ?? randomUUID();
+    const where = `Bundle.entry[${i}].resource.id`;
+    if (ids.length === 1) {
+      if (bodyId !== undefined && bodyId !== ids[0]) {
+        throw badRequest(`the resource id "${bodyId}" is not the matched ${type}/${ids[0]}`, where);
+      }
+      return ids[0];
+    }
+    if (bodyId === undefined) {
+      return randomUUID();
+    }
+    // No match with an id (FHIR R4 http.html#cond-update): update-as-create if free, else 409.
+    const existing = await lockCurrent(env.tx, env.ctx, type, bodyId);
+    if (existing && !existing.deleted) {
+      throw conflict(
+        `nothing matched the criteria, and ${type}/${bodyId} exists but does not match them`,
+        where
+      );
+    }
+    return bodyId;
   }
   const [urlType, id, ...rest] = clean.split('/');
   if (urlType !== type || !id || rest.length > 0 || !ID_RE.test(id)) {

@@ -4,6 +4,7 @@ import type { Operation } from 'fast-json-patch';
 import { isResourceType } from '../../fhir/definitions.js';
 import {
   badRequest,
+  conflict,
   notFound,
   notSupported,
   OutcomeError,
@@ -81,7 +82,7 @@ export async function routeFhirRequest(env: RouterEnv, req: FhirRequest): Promis
   if (!isResourceType(type)) {
     throw notFound(`unknown resource type "${type}"`);
   }
-  const repo = new Repository(env.db);
+  const repo = new Repository(env.db, conn(env));
 
   // /Type
   if (segments.length === 1) {
@@ -109,7 +110,7 @@ export async function routeFhirRequest(env: RouterEnv, req: FhirRequest): Promis
     switch (req.method) {
       case 'GET':
       case 'HEAD': {
-        const resource = env.tx ? await readIn(env, type, id) : await repo.read(env.ctx, type, id);
+        const resource = await repo.read(env.ctx, type, id);
         return resourceResponse(200, resource, env.ctx.baseUrl, undefined);
       }
       case 'PUT': {
@@ -257,7 +258,18 @@ async function conditionalUpdate(
       return resourceResponse(200, result.resource, env.ctx.baseUrl, prefer);
     }
     if (resource.id) {
-      const result = await updateIn(tx, env.ctx, type, resource.id, resource, {});
+      // No match and an id in the body (FHIR R4 http.html#cond-update): update-as-create if that id is
+      // free; if it exists it did not match the criteria, so it must not be overwritten: 409.
+      const existing = await lockCurrent(tx, env.ctx, type, resource.id);
+      if (existing && !existing.deleted) {
+        throw conflict(
+          `nothing matched the criteria, and ${type}/${resource.id} exists but does not match them`,
+          `${type}.id`
+        );
+      }
+      const result = await updateIn(tx, env.ctx, type, resource.id, resource, {
+        ifMatch: req.headers['if-match'],
+      });
       return resourceResponse(201, result.resource, env.ctx.baseUrl, prefer, true);
     }
     const write = planCreate(resource);
