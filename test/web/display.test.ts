@@ -2,6 +2,7 @@ import type { Patient } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import {
   formatAge,
+  localDayBounds,
   formatDate,
   formatNameFamilyFirst,
   languageNeed,
@@ -116,5 +117,33 @@ describe('languageNeed', () => {
 
   it('says nothing is needed when no language is recorded', () => {
     expect(languageNeed({ resourceType: 'Patient' })).toEqual({ language: undefined, interpreter: false });
+  });
+});
+
+describe('localDayBounds', () => {
+  it("gives the clinic's local day as UTC instants", () => {
+    // Chicago is UTC-6 in November (CST): local midnight is 06:00Z.
+    expect(localDayBounds('2026-11-26', 'America/Chicago')).toEqual([
+      '2026-11-26T06:00:00.000Z',
+      '2026-11-27T06:00:00.000Z',
+    ]);
+    // Los Angeles is UTC-8 in November (PST).
+    expect(localDayBounds('2026-11-26', 'America/Los_Angeles')).toEqual([
+      '2026-11-26T08:00:00.000Z',
+      '2026-11-27T08:00:00.000Z',
+    ]);
+    // Tokyo is UTC+9 all year: the local day starts the evening before in UTC.
+    expect(localDayBounds('2026-11-26', 'Asia/Tokyo')).toEqual([
+      '2026-11-25T15:00:00.000Z',
+      '2026-11-26T15:00:00.000Z',
+    ]);
+  });
+
+  it('handles the day daylight saving starts (a 23-hour day)', () => {
+    // 2026-03-08: US clocks go from 2:00 CST to 3:00 CDT. Midnight that day is CST (06:00Z), the next is CDT (05:00Z).
+    expect(localDayBounds('2026-03-08', 'America/Chicago')).toEqual([
+      '2026-03-08T06:00:00.000Z',
+      '2026-03-09T05:00:00.000Z',
+    ]);
   });
 });

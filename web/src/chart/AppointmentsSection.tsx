@@ -2,7 +2,7 @@ import type { Appointment } from '@medplum/fhirtypes';
 import { useClinicTimeZone } from '../app/SiteContext';
 import { siteName } from '../app/siteName';
 import { usePracticeOrganization, useUpcomingAppointments } from '../fhir/queries';
-import { conceptText, formatDate, formatTime, todayIso } from '../patient/display';
+import { conceptText, formatDate, formatTime, localDayBounds, todayIso } from '../patient/display';
 import { ChartSection } from './ChartSection';
 import { DataTable } from './DataTable';
 import { StatusText } from '../ui/StatusText';
@@ -16,7 +16,10 @@ function actor(appointment: Appointment, type: string): string {
 /** Upcoming appointments (Appointment?patient=&date=ge<today>), soonest first. */
 export function AppointmentsSection({ patientId }: { patientId: string }) {
   const timeZone = useClinicTimeZone();
-  const appointments = useUpcomingAppointments(patientId, todayIso(new Date(), timeZone));
+  const appointments = useUpcomingAppointments(
+    patientId,
+    localDayBounds(todayIso(new Date(), timeZone), timeZone)[0]
+  );
   const practiceName = usePracticeOrganization().data?.name;
   return (
     <ChartSection title="Upcoming appointments" query={appointments} empty="No upcoming appointments">

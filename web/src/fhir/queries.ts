@@ -217,10 +217,11 @@ export function useVitalSigns(patientId: string): UseQueryResult<Observation[]> 
   ]);
 }
 
-export function useUpcomingAppointments(patientId: string, today: string): UseQueryResult<Appointment[]> {
+/** Appointments from `from` (a UTC instant: the start of the clinic's today) on. */
+export function useUpcomingAppointments(patientId: string, from: string): UseQueryResult<Appointment[]> {
   return usePatientSearchOf(patientId, 'Appointment', 'appointments', [
     ['patient', patientId],
-    ['date', `ge${today}`],
+    ['date', `ge${from}`],
     ['_sort', 'date'],
     ['_count', '20'],
   ]);
@@ -242,21 +243,23 @@ export function useDocuments(patientId: string): UseQueryResult<DocumentReferenc
   ]);
 }
 
-/** Today's appointments at a site, for the patients home screen. */
+/** Today's appointments at a site, for the patients home screen; `day` is the clinic's day as UTC instants. */
 export function useTodaysAppointments(
   siteId: string | undefined,
-  today: string
+  day: [string, string]
 ): UseQueryResult<Appointment[]> {
   const practice = usePractice();
   return useQuery({
-    queryKey: keys.reference(practice, `appointments-${siteId ?? ''}-${today}`),
+    queryKey: keys.reference(practice, `appointments-${siteId ?? ''}-${day[0]}`),
     queryFn: async ({ signal }) =>
       (
         await search(
           'Appointment',
           [
             ['location', `Location/${siteId ?? ''}`],
-            ['date', today],
+            // Appointments that overlap the clinic's day (FHIR R4 search.html#prefix, ge/lt on periods).
+            ['date', `ge${day[0]}`],
+            ['date', `lt${day[1]}`],
             ['_sort', 'date'],
             ['_count', '100'],
           ],

@@ -173,3 +173,37 @@ function languageName(code: string): string | undefined {
     return undefined;
   }
 }
+
+/** Minutes east of UTC of a time zone at an instant ("GMT-06:00" -> -360). */
+function offsetMinutes(ms: number, timeZone: string): number {
+  const name =
+    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+      .formatToParts(new Date(ms))
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+}
+
+/** The UTC instant of local midnight starting `day` (YYYY-MM-DD) in a time zone. */
+function localMidnight(day: string, timeZone: string): number {
+  const [y, m, d] = day.split('-').map(Number);
+  const guess = Date.UTC(y, m - 1, d);
+  // The offset at midnight can differ from the offset at the guess on a daylight-saving day: settle it twice.
+  let instant = guess - offsetMinutes(guess, timeZone) * 60_000;
+  instant = guess - offsetMinutes(instant, timeZone) * 60_000;
+  return instant;
+}
+
+/**
+ * A clinic's local day as two UTC instants [start, end): what "today" means in searches, since the server
+ * reads a bare date as a UTC day. Without a time zone, the browser's.
+ */
+export function localDayBounds(day: string, timeZone?: string): [string, string] {
+  const zone = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const [y, m, d] = day.split('-').map(Number);
+  const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  return [
+    new Date(localMidnight(day, zone)).toISOString(),
+    new Date(localMidnight(next, zone)).toISOString(),
+  ];
+}

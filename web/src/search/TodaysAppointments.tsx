@@ -5,7 +5,7 @@ import { useSite } from '../app/SiteContext';
 import { StatusText } from '../ui/StatusText';
 import { siteName } from '../app/siteName';
 import { usePracticeOrganization, useSites, useTodaysAppointments } from '../fhir/queries';
-import { conceptText, formatTime, todayIso } from '../patient/display';
+import { conceptText, formatTime, localDayBounds, todayIso } from '../patient/display';
 import { QueryState } from '../ui/QueryState';
 
 function patientOf(appointment: Appointment): { id?: string; name: string } {
@@ -26,7 +26,7 @@ export function TodaysAppointments() {
   const practiceName = usePracticeOrganization().data?.name;
   const site = sites.data?.find((s) => s.id === siteId);
   const today = todayIso(new Date(), timeZone);
-  const appointments = useTodaysAppointments(siteId, today);
+  const appointments = useTodaysAppointments(siteId, localDayBounds(today, timeZone));
   return (
     <Paper p="sm" component="section" aria-labelledby="today-heading">
       <Title order={2} id="today-heading" mb="xs">
