@@ -62,10 +62,33 @@ export function parseServerConfig(
   };
   const result = schema.safeParse(raw);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const key = String(issue.path[0]);
-    const shown = key === 'database' ? '' : ` (got "${String((raw as Record<string, unknown>)[key])}")`;
-    throw new ConfigError(`invalid setting ${SETTING_NAMES[key] ?? key}: ${issue.message}${shown}`);
+    throw configError(result.error.issues[0], raw);
+  }
+  return result.data;
+}
+
+function configError(issue: z.core.$ZodIssue, raw: Record<string, unknown>): ConfigError {
+  const key = String(issue.path[0]);
+  // A database URL may hold a password: never echo it.
+  const shown = key === 'database' ? '' : ` (got "${String(raw[key])}")`;
+  return new ConfigError(`invalid setting ${SETTING_NAMES[key] ?? key}: ${issue.message}${shown}`);
+}
+
+/**
+ * Only --database and --practice (flags over MEDASSIST_DATABASE / MEDASSIST_PRACTICE over pglite:./data and
+ * demo), read exactly as `serve` reads them: for the commands that work on a database without serving it.
+ */
+export function parseDatabaseAndPractice(
+  flags: { database?: string; practice?: string },
+  env: NodeJS.ProcessEnv = process.env
+): Pick<ServerConfig, 'database' | 'practice'> {
+  const raw = {
+    database: flags.database ?? env.MEDASSIST_DATABASE ?? 'pglite:./data',
+    practice: flags.practice ?? env.MEDASSIST_PRACTICE ?? 'demo',
+  };
+  const result = schema.pick({ database: true, practice: true }).safeParse(raw);
+  if (!result.success) {
+    throw configError(result.error.issues[0], raw);
   }
   return result.data;
 }

@@ -2,14 +2,14 @@ import { Command } from 'commander';
 import { processBundle } from '../api/router/bundle.js';
 import { routeFhirRequest } from '../api/router/router.js';
 import { generateDemoClinic } from '../clinic/demo/index.js';
-import { ConfigError, parseServerConfig } from '../config.js';
+import { ConfigError, parseDatabaseAndPractice } from '../config.js';
 import { loadDefinitions } from '../fhir/definitions.js';
 import { isOutcomeError } from '../fhir/outcome.js';
 import { openDatabase, type Database } from '../store/db.js';
 import { FolderInUseError } from '../store/lock.js';
 import { analyze } from '../store/maintenance.js';
 import { migrate } from '../store/migrate.js';
-import { ensurePractice } from '../store/practice.js';
+import { defaultPracticeName, ensurePractice } from '../store/practice.js';
 
 /**
  * Loads the demo clinic (deterministic synthetic data, no real people) into a practice. Every entry is
@@ -59,7 +59,7 @@ export function command(): Command {
     .action(async (opts: { database?: string; practice?: string; patients?: string }) => {
       let config;
       try {
-        config = parseServerConfig({ database: opts.database, practice: opts.practice });
+        config = parseDatabaseAndPractice({ database: opts.database, practice: opts.practice });
       } catch (err) {
         if (err instanceof ConfigError) {
           console.error(`medassist: ${err.message}`);
@@ -87,11 +87,7 @@ export function command(): Command {
       }
       try {
         await migrate(db);
-        await ensurePractice(
-          db,
-          config.practice,
-          config.practice === 'demo' ? 'Riverbend Family Medicine (demo)' : config.practice
-        );
+        await ensurePractice(db, config.practice, defaultPracticeName(config.practice));
         await loadDemoClinic(db, config.practice, { patients });
       } catch (err) {
         if (isOutcomeError(err)) {

@@ -7,7 +7,7 @@ import { openDatabase, redactUrl } from '../store/db.js';
 import { FolderInUseError } from '../store/lock.js';
 import { analyze, scheduleAnalyze } from '../store/maintenance.js';
 import { migrate } from '../store/migrate.js';
-import { countResources, ensurePractice } from '../store/practice.js';
+import { countResources, defaultPracticeName, ensurePractice } from '../store/practice.js';
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -65,11 +65,7 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
     process.exit(3);
   }
   await migrate(db);
-  await ensurePractice(
-    db,
-    config.practice,
-    config.practice === 'demo' ? 'Riverbend Family Medicine (demo)' : config.practice
-  );
+  await ensurePractice(db, config.practice, defaultPracticeName(config.practice));
   if (opts.loadDemo && (await countResources(db, config.practice)) === 0) {
     const { loadDemoClinic } = await import('./demo.js');
     await loadDemoClinic(db, config.practice);

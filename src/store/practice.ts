@@ -20,3 +20,8 @@ export async function countResources(db: SqlConnection, practiceId: string): Pro
   );
   return Number(result.rows[0].n);
 }
+
+/** The name a practice gets when a command creates it (the demo clinic's for `demo`). */
+export function defaultPracticeName(practice: string): string {
+  return practice === 'demo' ? 'Riverbend Family Medicine (demo)' : practice;
+}
