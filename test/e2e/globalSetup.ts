@@ -21,37 +21,16 @@ declare module 'vitest' {
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const WEB = path.join(ROOT, 'web');
-const DIST_INDEX = path.join(WEB, 'dist', 'index.html');
 
-/** Newest modification time of the web app's sources (everything under web/ but dist and node_modules). */
-function newestSourceMs(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'dist' || entry.name === 'node_modules') {
-      continue;
-    }
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSourceMs(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds web/dist unless it is newer than every source file; a clean clone has no web/dist. */
+/** Builds web/dist when it is missing or older than web/ (the same script `npm start` and `npm test` run). */
 function ensureWebBuild(): void {
   if (!fs.existsSync(path.join(WEB, 'vite.config.ts'))) {
     throw new Error('e2e: the web app is missing (no web/vite.config.ts): nothing to test');
   }
-  if (fs.existsSync(DIST_INDEX) && fs.statSync(DIST_INDEX).mtimeMs >= newestSourceMs(WEB)) {
-    return;
-  }
-  execFileSync(
-    process.execPath,
-    [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    }
-  );
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 function freePort(): Promise<number> {
