@@ -133,7 +133,11 @@ function tokenRows(param: string, type: string, value: unknown): IndexRow[] {
     case 'CodeableConcept': {
       const rows = ((o.coding as Obj[] | undefined) ?? []).flatMap((c) => codingRows(param, c));
       if (str(o.text)) {
-        rows.push({ param, display: normalizeString(o.text as string) });
+        // A text equal to a coding's display is already searchable (:text) through that coding's row.
+        const text = normalizeString(o.text as string);
+        if (!rows.some((r) => r.display === text)) {
+          rows.push({ param, display: text });
+        }
       }
       return rows;
     }
