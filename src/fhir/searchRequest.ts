@@ -322,9 +322,6 @@ function parseChain(resourceType: string, head: string, rest: string, value: str
   }
   // With several candidate target types, the chain matches through any of them.
   const inner = parseFilter(candidates[0], innerName, value);
-  if (candidates.length === 1) {
-    return { kind: 'chain', param, targetTypes: candidates, inner };
-  }
   return { kind: 'chain', param, targetTypes: candidates, inner };
 }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { isResourceType } from '../fhir/definitions.js';
-import { badRequest, gone, notFound, OutcomeError, outcome, preconditionFailed } from '../fhir/outcome.js';
+import { badRequest, gone, notFound, preconditionFailed } from '../fhir/outcome.js';
 import { validateForWrite } from '../fhir/validate.js';
 import type { RequestContext } from './context.js';
-import type { Database, SqlConnection } from './db.js';
+import type { SqlConnection } from './db.js';
 import { applyWrites, type PendingWrite } from './writes.js';
 
 export const ID_RE = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -137,22 +137,16 @@ export function planUpdate(
   };
 }
 
-/** The repository: CRUD and history of FHIR resources in one practice, each call one transaction. */
+/**
+ * Reads of FHIR resources in one practice: read, vread, history. Writes are functions over a transaction
+ * (updateIn, deleteIn, and planCreate/planUpdate with store/writes.ts applyWrites).
+ */
 export class Repository {
   /**
    * `conn` answers the reads: the database, or the open transaction when called inside a transaction Bundle
    * (on PGlite a read through the database would wait for that transaction forever).
    */
-  constructor(
-    readonly db: Database,
-    readonly conn: SqlConnection = db
-  ) {}
-
-  async create(ctx: RequestContext, resource: Resource): Promise<WriteResult> {
-    const write = planCreate(resource);
-    await this.db.transaction((tx) => applyWrites(tx, ctx, [write]));
-    return { resource: write.content as Resource, created: true };
-  }
+  constructor(readonly conn: SqlConnection) {}
 
   async read(ctx: RequestContext, type: string, id: string): Promise<Resource> {
     assertResourceType(type);
@@ -189,27 +183,13 @@ export class Repository {
     return row.content;
   }
 
-  async update(
-    ctx: RequestContext,
-    type: string,
-    id: string,
-    resource: Resource,
-    options: { ifMatch?: string } = {}
-  ): Promise<WriteResult> {
-    return this.db.transaction((tx) => updateIn(tx, ctx, type, id, resource, options));
-  }
-
-  async delete(ctx: RequestContext, type: string, id: string): Promise<void> {
-    await this.db.transaction((tx) => deleteIn(tx, ctx, type, id));
-  }
-
   /** Instance or type history, newest first (FHIR R4 http.html#history). */
   async history(
     ctx: RequestContext,
     type: string,
     id: string | undefined,
     options: { count: number; since?: string; offset?: number }
-  ): Promise<Bundle> {
+  ): Promise<{ bundle: Bundle; hasMore: boolean }> {
     assertResourceType(type);
     const params: unknown[] = [ctx.practiceId, type];
     let where = 'practice_id = $1 AND resource_type = $2';
@@ -238,7 +218,7 @@ export class Repository {
       throw notFound(`${type}/${id} was not found`);
     }
     const rows = result.rows.slice(0, options.count);
-    return {
+    const bundle: Bundle = {
       resourceType: 'Bundle',
       type: 'history',
       entry: rows.map((r) => ({
@@ -260,8 +240,8 @@ export class Repository {
           lastModified: new Date(r.last_updated).toISOString(),
         },
       })),
-      ...(result.rows.length > options.count ? { link: [{ relation: 'next', url: '' }] } : {}),
     };
+    return { bundle, hasMore: result.rows.length > options.count };
   }
 }
 
@@ -315,5 +295,3 @@ export async function deleteIn(
     },
   ]);
 }
-
-export { OutcomeError, outcome };

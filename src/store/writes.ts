@@ -143,9 +143,6 @@ function localReference(row: IndexRow, localBase: string): IndexRow {
 /** Per search parameter: [the key an ascending sort uses, the key a descending sort uses]. */
 type SortKeys = Record<string, [string | number, string | number]>;
 
-const isoOrSentinel = (ms: number): string =>
-  ms === Infinity ? 'infinity' : ms === -Infinity ? '-infinity' : new Date(ms).toISOString();
-
 /**
  * A resource's sort keys from its index rows (FHIR R4 search.html#_sort): strings, tokens, references and
  * uris sort by their smallest (ascending) or largest (descending) value; dates by the earliest start or the
@@ -170,7 +167,7 @@ function sortKeysOf(rows: IndexRow[]): SortKeys {
       widen(row.param, row.num, row.num);
     } else if (row.lo !== undefined && row.lo !== null) {
       // ISO instants in UTC compare correctly as text; the sentinels sort before and after every year.
-      widen(row.param, isoOrSentinel(row.lo), isoOrSentinel(row.hi ?? row.lo));
+      widen(row.param, isoOrInfinity(row.lo) as string, isoOrInfinity(row.hi ?? row.lo) as string);
     } else if (row.value !== undefined && row.value !== null) {
       widen(row.param, row.value, row.value);
     }

@@ -42,6 +42,7 @@ export async function matchConditional(
   return (bundle.entry ?? []).filter((e) => e.search?.mode === 'match').map((e) => e.resource?.id as string);
 }
 
-function parseQueryString(q: string): [string, string][] {
+/** A query string as [name, value] pairs, in order. */
+export function parseQueryString(q: string): [string, string][] {
   return [...new URLSearchParams(q).entries()];
 }

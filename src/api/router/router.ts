@@ -5,6 +5,7 @@ import { isResourceType } from '../../fhir/definitions.js';
 import {
   badRequest,
   conflict,
+  gone,
   notFound,
   notSupported,
   OutcomeError,
@@ -28,7 +29,7 @@ import { applyWrites } from '../../store/writes.js';
 import { capabilityStatement } from './capabilities.js';
 import { resourceResponse } from './respond.js';
 import { processBundle } from './bundle.js';
-import { matchConditional } from './conditional.js';
+import { matchConditional, parseQueryString } from './conditional.js';
 import type { FhirRequest, FhirResponse, RouterEnv } from './types.js';
 
 function conn(env: RouterEnv): SqlConnection {
@@ -56,10 +57,6 @@ function bodyResource(body: unknown, expectedType?: string): Resource {
   return body as Resource;
 }
 
-function parseQueryString(q: string): [string, string][] {
-  return [...new URLSearchParams(q).entries()];
-}
-
 /**
  * The FHIR REST interactions (FHIR R4 http.html), independent of HTTP: the Fastify route, transaction
  * Bundles and tests all call this.
@@ -82,7 +79,7 @@ export async function routeFhirRequest(env: RouterEnv, req: FhirRequest): Promis
   if (!isResourceType(type)) {
     throw notFound(`unknown resource type "${type}"`);
   }
-  const repo = new Repository(env.db, conn(env));
+  const repo = new Repository(conn(env));
 
   // /Type
   if (segments.length === 1) {
@@ -165,17 +162,6 @@ function formBody(body: unknown): [string, string][] {
   throw badRequest('POST _search takes application/x-www-form-urlencoded parameters', '_search');
 }
 
-async function readIn(env: RouterEnv, type: string, id: string): Promise<Resource> {
-  const row = await lockCurrent(conn(env), env.ctx, type, id);
-  if (!row) {
-    throw notFound(`${type}/${id} was not found`);
-  }
-  if (row.deleted || !row.content) {
-    throw new OutcomeError(410, outcome('error', 'deleted', `${type}/${id} was deleted`));
-  }
-  return row.content;
-}
-
 async function search(
   env: RouterEnv,
   type: string,
@@ -216,7 +202,7 @@ async function create(
         );
       }
       if (ids.length === 1) {
-        const existing = await readIn({ ...env, tx }, type, ids[0]);
+        const existing = await new Repository(tx).read(env.ctx, type, ids[0]);
         return resourceResponse(200, existing, env.ctx.baseUrl, prefer);
       }
     }
@@ -295,7 +281,7 @@ async function patch(
       throw notFound(`${type}/${id} was not found`);
     }
     if (current.deleted || !current.content) {
-      throw new OutcomeError(410, outcome('error', 'deleted', `${type}/${id} was deleted`));
+      throw gone(`${type}/${id} was deleted`);
     }
     checkIfMatch(req.headers['if-match'], current);
     let patched: Resource;
@@ -364,11 +350,11 @@ async function history(
   }
   const count = Number(countText);
   const offset = Number(offsetText);
-  const bundle = await repo.history(env.ctx, type, id, { count, offset, since });
+  const { bundle, hasMore } = await repo.history(env.ctx, type, id, { count, offset, since });
   const base = `${env.ctx.baseUrl}/${type}${id ? `/${id}` : ''}/_history`;
   const extra = since ? `&_since=${encodeURIComponent(since)}` : '';
   const links = [{ relation: 'self', url: `${base}?_count=${count}&_offset=${offset}${extra}` }];
-  if (bundle.link?.some((l) => l.relation === 'next')) {
+  if (hasMore) {
     links.push({ relation: 'next', url: `${base}?_count=${count}&_offset=${offset + count}${extra}` });
   }
   if (offset > 0) {
