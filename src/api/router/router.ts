@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
+import { parseDateRange } from '../../fhir/dates.js';
 import { isResourceType } from '../../fhir/definitions.js';
 import {
   badRequest,
@@ -341,11 +342,11 @@ async function history(
     throw badRequest(`_count must be a whole number up to ${SEARCH_LIMITS.maxCount}`, '_count');
   }
   const offsetText = q.get('_offset') ?? '0';
-  if (!/^\d+$/.test(offsetText)) {
+  if (!/^\d{1,9}$/.test(offsetText)) {
     throw badRequest('_offset must be a whole number', '_offset');
   }
   const since = q.get('_since');
-  if (since !== undefined && Number.isNaN(Date.parse(since))) {
+  if (since !== undefined && !parseDateRange(since)) {
     throw badRequest('_since must be an instant such as 2026-11-26T10:00:00Z', '_since');
   }
   const count = Number(countText);

@@ -272,6 +272,7 @@ function dateCondition(value: string, name: string, lo: string, hi: string | nul
       // "approximately": the target overlaps the value widened by 10% of its distance from now, at least a day.
       const now = Date.now();
       const gap = Math.max(Math.abs(now - range.lo) * 0.1, 86_400_000);
+      // Clamped to years 0001-9999, the range PostgreSQL timestamps and FHIR dates share.
       return `${tl} < ${at(range.hi + gap)} AND ${tu} > ${at(range.lo - gap)}`;
     }
   }
@@ -284,8 +285,8 @@ function dateCondition(value: string, name: string, lo: string, hi: string | nul
  */
 function numberCondition(value: string, name: string, p: SqlParams): string {
   const { prefix, rest } = splitPrefix(value);
-  if (!/^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(rest)) {
-    throw badRequest(`"${value}" is not a number`, name);
+  if (!/^[-+]?\d+(\.\d+)?([eE][-+]?\d{1,3})?$/.test(rest) || rest.length > 64) {
+    throw badRequest(`"${value}" is not a number (at most 64 characters, exponent at most 3 digits)`, name);
   }
   const [mantissa, exp] = rest.toLowerCase().split('e');
   const decimals = (mantissa.split('.')[1] ?? '').length - Number(exp ?? 0);
