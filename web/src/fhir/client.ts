@@ -1,11 +1,12 @@
 /**
- * The typed FHIR client of the web app: same-origin `/fhir/R4` (docs/api.md). Every failure becomes a
- * FhirError carrying the status and an OperationOutcome, so screens can point at the field at fault.
+ * The typed FHIR client of the web app: same-origin `/fhir/R4` (docs/api.md), over http.ts (session cookie,
+ * CSRF header on writes and POST `_search`, 401 -> sign-in). Every failure becomes a FhirError carrying the
+ * status and an OperationOutcome, so screens can point at the field at fault.
  * Patient searches go as POST `_search` with a form body, so no patient details end up in URLs
  * (server logs, browser history, proxies).
  */
-import type { Bundle, OperationOutcome, Resource, ResourceType } from '@medplum/fhirtypes';
-import { FhirError } from './FhirError';
+import type { Bundle, Resource, ResourceType } from '@medplum/fhirtypes';
+import { sendJson } from './http';
 import { setServerReachable } from './serverStatus';
 
 export const FHIR_BASE = '/fhir/R4';
@@ -28,40 +29,11 @@ function toSearchParams(params: SearchParams): URLSearchParams {
   return new URLSearchParams(pairs.map(([k, v]) => [k, v] as [string, string]));
 }
 
-function outcomeOf(code: OperationOutcome['issue'][number]['code'], text: string): OperationOutcome {
-  return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, details: { text } }] };
-}
-
-async function request<T>(path: string, init: RequestInit & { signal?: AbortSignal }): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(FHIR_BASE + path, {
-      ...init,
-      credentials: 'same-origin',
-      cache: 'no-store',
-      headers: { accept: 'application/fhir+json', ...init.headers },
-    });
-  } catch (error) {
-    // A cancelled request (a newer search replaced it) is not an outage.
-    if (init.signal?.aborted) throw error;
-    setServerReachable(false);
-    throw new FhirError(0, outcomeOf('transient', 'Cannot reach the medassist server'));
-  }
-  const body: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
-  // medassist answers every error with an OperationOutcome; a 5xx without one came from a proxy (or
-  // the dev server) in front of a medassist that is down.
-  const fromProxy = response.status >= 500 && !isOutcome(body);
-  setServerReachable(!fromProxy);
-  if (fromProxy) throw new FhirError(0, outcomeOf('transient', 'Cannot reach the medassist server'));
-  if (!response.ok) {
-    const outcome = isOutcome(body) ? body : outcomeOf('exception', `The server answered ${response.status}`);
-    throw new FhirError(response.status, outcome);
-  }
-  return body as T;
-}
-
-function isOutcome(body: unknown): body is OperationOutcome {
-  return typeof body === 'object' && body !== null && (body as Resource).resourceType === 'OperationOutcome';
+function request<T>(path: string, init: RequestInit & { signal?: AbortSignal }): Promise<T> {
+  return sendJson<T>(FHIR_BASE + path, {
+    ...init,
+    headers: { accept: 'application/fhir+json', ...(init.headers as Record<string, string> | undefined) },
+  });
 }
 
 function unbundle<T extends Resource>(bundle: Bundle, type: string): SearchResult<T> {
