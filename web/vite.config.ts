@@ -33,6 +33,10 @@ export default defineConfig({
     proxy: {
       '/fhir': { target: api, changeOrigin: false },
       '/healthz': { target: api, changeOrigin: false },
+      // Sign-in and administration APIs. Anchored patterns: the app's own /administration/... pages must
+      // stay with Vite.
+      '^/auth/': { target: api, changeOrigin: false },
+      '^/admin/': { target: api, changeOrigin: false },
     },
   },
 });

@@ -5,9 +5,10 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
-import { App } from './app/App';
 import { createQueryClient } from './app/queryClient';
+import { Root } from './app/Root';
 import { cssVariablesResolver, theme } from './app/theme';
+import { AuthProvider } from './auth/AuthProvider';
 
 const queryClient = createQueryClient();
 const root = document.getElementById('root');
@@ -18,7 +19,9 @@ createRoot(root).render(
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} forceColorScheme="light">
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
-          <App />
+          <AuthProvider>
+            <Root />
+          </AuthProvider>
         </BrowserRouter>
       </QueryClientProvider>
     </MantineProvider>

@@ -10,10 +10,12 @@ import { NotFoundPage } from './NotFoundPage';
 import { ServerStatusBanner } from './ServerStatusBanner';
 import { locationTimeZone, SiteContext, type SiteChoice } from './SiteContext';
 
-// The chart is the heaviest screen: it loads on first use, so the first screen stays small.
+// The chart is the heaviest screen: it loads on first use, so the first screen stays small. So do the
+// screens few people open: the list of one's sessions.
 const PatientPage = lazy(() => import('../patient/PatientPage'));
+const SessionsPage = lazy(() => import('../auth/SessionsPage'));
 
-/** The MA's app: top bar, navigation, and the screens. */
+/** The MA's app: top bar, navigation, and the screens (behind the sign-in gate, Root.tsx). */
 export function App() {
   const sites = useSites();
   const [chosenSite, setSiteId] = useState<string>();
@@ -32,11 +34,12 @@ export function App() {
         </AppShell.Navbar>
         <AppShell.Main>
           <ServerStatusBanner />
-          <Suspense fallback={<PageLoader label="Opening the chart" />}>
+          <Suspense fallback={<PageLoader label="Opening the page" />}>
             <Routes>
               <Route path="/" element={<Navigate to="/patients" replace />} />
               <Route path="/patients" element={<PatientsHome />} />
               <Route path="/patients/:id" element={<PatientPage />} />
+              <Route path="/account/sessions" element={<SessionsPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Suspense>

@@ -22,7 +22,7 @@ import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react
 import { createContext, useContext } from 'react';
 import { get, postSearch, search, type SearchParams, type SearchResult } from './client';
 
-/** The practice (tenant) the screens work in. Until sign-in exists it is the server's default practice. */
+/** The practice (tenant) the screens work in: the signed-in session's (app/Root.tsx provides it). */
 export const PracticeContext = createContext('default');
 
 /** The practice of the current screen, for query keys. */
