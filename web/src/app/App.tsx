@@ -1,22 +1,29 @@
 import { AppShell } from '@mantine/core';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
+import { useSession } from '../auth/authContext';
+import { abilities } from '../auth/session';
 import { useSites } from '../fhir/queries';
 import { PatientsHome } from '../search/PatientsHome';
 import { PageLoader } from '../ui/PageLoader';
 import { AppHeader } from './AppHeader';
 import { AppNav } from './AppNav';
+import { NotAllowedPage } from './NotAllowedPage';
 import { NotFoundPage } from './NotFoundPage';
 import { ServerStatusBanner } from './ServerStatusBanner';
 import { locationTimeZone, SiteContext, type SiteChoice } from './SiteContext';
 
 // The chart is the heaviest screen: it loads on first use, so the first screen stays small. So do the
-// screens few people open: the list of one's sessions.
+// screens few people open: administration and the list of one's sessions.
 const PatientPage = lazy(() => import('../patient/PatientPage'));
 const SessionsPage = lazy(() => import('../auth/SessionsPage'));
+const UsersPage = lazy(() => import('../admin/UsersPage'));
+const AuditLogPage = lazy(() => import('../admin/AuditLogPage'));
+const AuditSettingsPage = lazy(() => import('../admin/AuditSettingsPage'));
 
 /** The MA's app: top bar, navigation, and the screens (behind the sign-in gate, Root.tsx). */
 export function App() {
+  const can = abilities(useSession());
   const sites = useSites();
   const [chosenSite, setSiteId] = useState<string>();
   const siteId = chosenSite ?? sites.data?.[0]?.id;
@@ -40,6 +47,19 @@ export function App() {
               <Route path="/patients" element={<PatientsHome />} />
               <Route path="/patients/:id" element={<PatientPage />} />
               <Route path="/account/sessions" element={<SessionsPage />} />
+              {/* Not /admin/...: those addresses are the server's administration API. */}
+              <Route
+                path="/administration/users"
+                element={can.manageUsers ? <UsersPage /> : <NotAllowedPage />}
+              />
+              <Route
+                path="/administration/audit"
+                element={can.auditLog ? <AuditLogPage /> : <NotAllowedPage />}
+              />
+              <Route
+                path="/administration/audit-settings"
+                element={can.auditSettings ? <AuditSettingsPage /> : <NotAllowedPage />}
+              />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Suspense>

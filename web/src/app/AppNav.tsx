@@ -1,25 +1,82 @@
-import { NavLink, Stack } from '@mantine/core';
-import { IconFileText, IconUsers } from '@tabler/icons-react';
+import { NavLink, Stack, Text } from '@mantine/core';
+import {
+  IconFileText,
+  IconHistory,
+  IconSettings,
+  IconUserShield,
+  IconUsers,
+  type TablerIcon,
+} from '@tabler/icons-react';
 import { Link, useLocation, useMatch } from 'react-router';
+import { useSession } from '../auth/authContext';
+import { abilities } from '../auth/session';
 import { usePatient } from '../fhir/queries';
 import { patientNameFamilyFirst } from '../patient/display';
 
-/** Only areas that work: patient search/home, and the open patient's chart. */
+interface AdminLink {
+  to: string;
+  label: string;
+  icon: TablerIcon;
+}
+
+/**
+ * Only areas that work: patient search/home, the open patient's chart, and, for practice administrators
+ * (the audit log also for the privacy officer), Administration.
+ */
 export function AppNav() {
   const location = useLocation();
   const chart = useMatch('/patients/:id');
+  const can = abilities(useSession());
+  const admin: AdminLink[] = [];
+  if (can.manageUsers) admin.push({ to: '/administration/users', label: 'Users', icon: IconUserShield });
+  if (can.auditLog) admin.push({ to: '/administration/audit', label: 'Audit log', icon: IconHistory });
+  if (can.auditSettings) {
+    admin.push({ to: '/administration/audit-settings', label: 'Audit settings', icon: IconSettings });
+  }
+
   return (
     <Stack gap={2}>
-      <NavLink
-        component={Link}
+      <PageLink
         to="/patients"
         label="Patients"
-        leftSection={<IconUsers size={18} aria-hidden />}
-        active={location.pathname === '/patients'}
-        aria-current={location.pathname === '/patients' ? 'page' : undefined}
+        icon={IconUsers}
+        current={location.pathname === '/patients'}
       />
       {chart?.params.id && <ChartLink id={chart.params.id} />}
+      {admin.length > 0 && (
+        <Stack gap={2} mt="md" role="group" aria-labelledby="nav-administration">
+          <Text id="nav-administration" size="xs" fw={650} c="dimmed" tt="uppercase" px="sm" py={4}>
+            Administration
+          </Text>
+          {admin.map((link) => (
+            <PageLink key={link.to} {...link} current={location.pathname === link.to} />
+          ))}
+        </Stack>
+      )}
     </Stack>
+  );
+}
+
+function PageLink({
+  to,
+  label,
+  icon: LinkIcon,
+  current,
+}: {
+  to: string;
+  label: string;
+  icon: TablerIcon;
+  current: boolean;
+}) {
+  return (
+    <NavLink
+      component={Link}
+      to={to}
+      label={label}
+      leftSection={<LinkIcon size={18} aria-hidden />}
+      active={current}
+      aria-current={current ? 'page' : undefined}
+    />
   );
 }
 
