@@ -14,6 +14,11 @@ export interface ServerConfig {
   /** Public base URL; defaults to http://host:port. */
   baseUrl?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Minutes a signed-in session may stay idle before the server refuses it (ONC (d)(5): at most 30). */
+  idleMinutes: number;
+  /** PEM files for HTTPS; both or neither. */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 const schema = z.object({
@@ -31,6 +36,13 @@ const schema = z.object({
   bodyLimit: z.coerce.number().int().min(1024, 'must be at least 1024 bytes'),
   baseUrl: z.url('must be an absolute URL').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']),
+  idleMinutes: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(30, 'must be at most 30 (ONC 170.315(d)(5))'),
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
 });
 
 /** Names of each setting as a user types it, for error messages. */
@@ -42,6 +54,9 @@ const SETTING_NAMES: Record<string, string> = {
   bodyLimit: '--body-limit / MEDASSIST_BODY_LIMIT',
   baseUrl: '--base-url / MEDASSIST_BASE_URL',
   logLevel: '--log-level / MEDASSIST_LOG_LEVEL',
+  idleMinutes: '--idle-minutes / MEDASSIST_IDLE_MINUTES',
+  tlsCert: '--tls-cert / MEDASSIST_TLS_CERT',
+  tlsKey: '--tls-key / MEDASSIST_TLS_KEY',
 };
 
 export class ConfigError extends Error {}
@@ -59,10 +74,18 @@ export function parseServerConfig(
     bodyLimit: flags.bodyLimit ?? env.MEDASSIST_BODY_LIMIT ?? String(16 * 1024 * 1024),
     baseUrl: flags.baseUrl ?? env.MEDASSIST_BASE_URL,
     logLevel: flags.logLevel ?? env.MEDASSIST_LOG_LEVEL ?? 'info',
+    idleMinutes: flags.idleMinutes ?? env.MEDASSIST_IDLE_MINUTES ?? '15',
+    tlsCert: flags.tlsCert ?? env.MEDASSIST_TLS_CERT,
+    tlsKey: flags.tlsKey ?? env.MEDASSIST_TLS_KEY,
   };
   const result = schema.safeParse(raw);
   if (!result.success) {
     throw configError(result.error.issues[0], raw);
+  }
+  if (!result.data.tlsCert !== !result.data.tlsKey) {
+    throw new ConfigError(
+      'invalid setting --tls-cert / --tls-key: give both files (certificate and key) or neither'
+    );
   }
   return result.data;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
-import { buildApp, PRACTICE_HEADER } from '../src/api/app.js';
+import { buildApp } from '../src/api/app.js';
+import { createClient, issueToken } from '../src/auth/clients.js';
 import { loadDefinitions } from '../src/fhir/definitions.js';
 import { openDatabase, type Database, type Engine } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
@@ -55,11 +56,38 @@ export function useEngine(engine: Engine): EngineHandle {
   return handle;
 }
 
-/** A fresh practice (tenant) for one test. */
-export async function newPractice(db: Database, label = 'test'): Promise<RequestContext> {
+/** A test practice and the Bearer token of an API client in it (full access unless `scope` narrows it). */
+export interface TestContext extends RequestContext {
+  token: string;
+  clientId: string;
+}
+
+/**
+ * A fresh practice (tenant) for one test, with an API client holding `scope` (default every type, every
+ * action) and its access token: fhir() calls the API with it.
+ */
+export async function newPractice(
+  db: Database,
+  label = 'test',
+  scope = 'system/*.cruds'
+): Promise<TestContext> {
   const id = `${label}-${randomUUID().slice(0, 8)}`;
   await ensurePractice(db, id, `Test practice ${id}`);
-  return { practiceId: id, baseUrl: 'http://test/fhir/R4' };
+  const client = await createClient(db, id, `${label} test client`, scope);
+  const token = await issueToken(db, client.client_id, client.client_secret, undefined);
+  return {
+    practiceId: id,
+    baseUrl: 'http://test/fhir/R4',
+    token: token.access_token,
+    clientId: client.client_id,
+  };
+}
+
+/** Another API client's token in the same practice, with other scopes. */
+export async function tokenFor(db: Database, ctx: RequestContext, scope: string): Promise<TestContext> {
+  const client = await createClient(db, ctx.practiceId, 'scoped test client', scope);
+  const token = await issueToken(db, client.client_id, client.client_secret, undefined);
+  return { ...ctx, token: token.access_token, clientId: client.client_id };
 }
 
 export interface FhirCall {
@@ -70,8 +98,8 @@ export interface FhirCall {
   contentType?: string;
 }
 
-/** Calls the FHIR API in-process (fastify.inject) as a practice. */
-export async function fhir(app: FastifyInstance, ctx: RequestContext, call: FhirCall) {
+/** Calls the FHIR API in-process (fastify.inject) with the practice's client token. */
+export async function fhir(app: FastifyInstance, ctx: RequestContext & { token?: string }, call: FhirCall) {
   const payload =
     call.body === undefined
       ? undefined
@@ -82,7 +110,7 @@ export async function fhir(app: FastifyInstance, ctx: RequestContext, call: Fhir
     method: call.method,
     url: `/fhir/R4/${call.url.replace(/^\//, '')}`,
     headers: {
-      [PRACTICE_HEADER]: ctx.practiceId,
+      ...(ctx.token ? { authorization: `Bearer ${ctx.token}` } : {}),
       ...(payload !== undefined ? { 'content-type': call.contentType ?? 'application/fhir+json' } : {}),
       ...call.headers,
     },

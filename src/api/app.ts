@@ -7,7 +7,15 @@ import Fastify, {
 import type { ServerConfig } from '../config.js';
 import { badRequest, OutcomeError, outcome } from '../fhir/outcome.js';
 import type { Database } from '../store/db.js';
-import { practiceExists, PRACTICE_ID_RE } from '../store/practice.js';
+import fastifyCookie from '@fastify/cookie';
+import { AuditWriter } from '../auth/audit/writer.js';
+import { DEFAULT_SESSION_LIMITS } from '../auth/sessions.js';
+import { registerAdminRoutes } from './auth/adminRoutes.js';
+import { authenticate, type AuthEnv } from './auth/authenticate.js';
+import { registerAuthRoutes } from './auth/authRoutes.js';
+import { registerOAuthRoutes } from './auth/oauthRoutes.js';
+import { AttemptLimiter } from './auth/rateLimit.js';
+import { securityHeaders } from './securityHeaders.js';
 import { sendOutcome, toOutcomeError } from './errors.js';
 import { presentResource } from './router/respond.js';
 import { routeFhirRequest } from './router/router.js';
@@ -15,22 +23,35 @@ import { isAppPage, registerWebApp, sendAppPage, WEB_DIST } from './webApp.js';
 import type { FhirRequest } from './router/types.js';
 
 export const FHIR_BASE = '/fhir/R4';
-/** Until sign-in exists (the access-control issue), a request may name its practice in this header. */
-export const PRACTICE_HEADER = 'x-medassist-practice';
 
 export interface AppOptions {
   db: Database;
-  config: Pick<ServerConfig, 'practice' | 'bodyLimit' | 'baseUrl' | 'logLevel'>;
+  config: Pick<ServerConfig, 'practice' | 'bodyLimit' | 'baseUrl' | 'logLevel'> &
+    Partial<Pick<ServerConfig, 'idleMinutes'>> & {
+      /** Served over TLS: adds HSTS. */
+      tls?: boolean;
+    };
   /** The built web app to serve at `/` (default web/dist); null serves the API only. */
   webDist?: string | null;
+  /** The clock for session time-outs and tokens (tests advance it). */
+  now?: () => Date;
+  /** Options passed to Fastify itself (the HTTPS key and certificate). */
+  https?: { key: Buffer; cert: Buffer; minVersion: 'TLSv1.2' };
 }
 
 /**
  * The HTTP layer: turns requests into FhirRequests and FhirResponses into replies. It never writes SQL
  * and holds no FHIR rules (those are in api/router and store).
  */
-export function buildApp({ db, config, webDist = WEB_DIST }: AppOptions): FastifyInstance {
+export function buildApp({
+  db,
+  config,
+  webDist = WEB_DIST,
+  now = () => new Date(),
+  https,
+}: AppOptions): FastifyInstance {
   const app = Fastify({
+    ...(https ? { https } : {}),
     bodyLimit: config.bodyLimit,
     // Request logs carry no query strings or bodies: they may name patients (see onResponse below).
     logController: new LogController({ disableRequestLogging: true }),
@@ -76,6 +97,22 @@ export function buildApp({ db, config, webDist = WEB_DIST }: AppOptions): Fastif
   );
 
   app.setErrorHandler((err, request, reply) => sendOutcome(reply, toOutcomeError(err, request)));
+  void app.register(fastifyCookie);
+  app.addHook('onSend', async (request, reply, payload) => {
+    securityHeaders(request, reply, config.tls === true);
+    return payload;
+  });
+  const auditWriter = new AuditWriter(db);
+  const authEnv: AuthEnv = {
+    db,
+    limits: { ...DEFAULT_SESSION_LIMITS, idleSeconds: (config.idleMinutes ?? 15) * 60 },
+    now,
+    audit: auditWriter,
+  };
+  const limiter = new AttemptLimiter();
+  registerAuthRoutes(app, authEnv, 'medassist');
+  registerOAuthRoutes(app, authEnv, limiter);
+  registerAdminRoutes(app, authEnv);
   const hasWebApp = webDist !== null && registerWebApp(app, webDist);
   app.setNotFoundHandler((request, reply) =>
     hasWebApp && isAppPage(request)
@@ -128,21 +165,11 @@ export function buildApp({ db, config, webDist = WEB_DIST }: AppOptions): Fastif
     }
   });
 
-  const knownPractices = new Set<string>();
-  const practiceFor = async (header: string | string[] | undefined): Promise<string> => {
-    const id = typeof header === 'string' && header.length > 0 ? header : config.practice;
-    if (knownPractices.has(id)) {
-      return id;
-    }
-    if (!PRACTICE_ID_RE.test(id) || !(await practiceExists(db, id))) {
-      throw badRequest(`unknown practice "${id}"`, PRACTICE_HEADER);
-    }
-    knownPractices.add(id);
-    return id;
-  };
-
   const fhirHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const practiceId = await practiceFor(request.headers[PRACTICE_HEADER]);
+    const isMetadata = request.method === 'GET' && /^\/fhir\/R4\/metadata(\?|$)/.test(request.url);
+    // The capability statement is public (FHIR R4 http.html#capabilities); everything else authenticates.
+    const principal = isMetadata ? undefined : (await authenticate(request, authEnv)).principal;
+    const practiceId = principal?.practiceId ?? config.practice;
     const baseUrl = config.baseUrl ?? `${request.protocol}://${request.host}${FHIR_BASE}`;
     const url = request.url;
     const q = url.indexOf('?');
@@ -164,7 +191,8 @@ export function buildApp({ db, config, webDist = WEB_DIST }: AppOptions): Fastif
     const response = await routeFhirRequest(
       {
         db,
-        ctx: { practiceId, baseUrl },
+        ctx: { practiceId, baseUrl, principal },
+        audit: auditWriter,
         onError: (err) =>
           request.log.error(
             { err: { message: (err as Error)?.message, stack: (err as Error)?.stack } },

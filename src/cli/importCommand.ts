@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { readServerInfo } from './serverInfo.js';
+import { readServerInfo, serverToken } from './serverInfo.js';
 import { loadDefinitions } from '../fhir/definitions.js';
 import { listImportFiles, ImportPathError, type ImportFile } from '../interop/bulk/files.js';
 import { checkServer, FhirHttpClient, httpSink, ServerUnreachableError } from '../interop/bulk/httpSink.js';
@@ -139,7 +139,13 @@ async function openSink(
         console.error(
           `medassist import: ${err.dir} is in use by the medassist server (pid ${info.pid}); importing through its API at ${info.url}`
         );
-        return serverSink(info.url, target.practice);
+        if (info.practice && info.practice !== target.practice) {
+          console.error(
+            `medassist import: the server owning ${err.dir} serves practice "${info.practice}" to the command line; stop it to import into "${target.practice}"`
+          );
+          return EXIT.unavailable;
+        }
+        return serverSink(info.url, target.practice, await serverToken(info));
       }
       console.error(
         `medassist import: the database folder ${err.dir} is in use by medassist process ${err.pid}, which serves no API this command can find. ` +
@@ -161,8 +167,8 @@ async function openSink(
   return { sink: localSink(db, { practiceId: target.practice, baseUrl: 'urn:medassist:import' }, where), db };
 }
 
-async function serverSink(url: string, practice: string): Promise<{ sink: ImportSink } | number> {
-  const client = new FhirHttpClient(url, practice);
+async function serverSink(url: string, practice: string, token?: string): Promise<{ sink: ImportSink } | number> {
+  const client = new FhirHttpClient(url, practice, token ?? (await tokenFromEnvironment(url)));
   try {
     const problem = await checkServer(client);
     if (problem) {
@@ -180,4 +186,17 @@ async function serverSink(url: string, practice: string): Promise<{ sink: Import
     throw err;
   }
   return { sink: httpSink(client) };
+}
+
+/**
+ * For `--server URL`: the API client named by MEDASSIST_CLIENT_ID and MEDASSIST_CLIENT_SECRET (see
+ * `medassist client create`), exchanged for an access token at the server.
+ */
+async function tokenFromEnvironment(url: string): Promise<string | undefined> {
+  const clientId = process.env.MEDASSIST_CLIENT_ID;
+  const clientSecret = process.env.MEDASSIST_CLIENT_SECRET;
+  if (!clientId || !clientSecret) {
+    return undefined;
+  }
+  return serverToken({ pid: 0, url, clientId, clientSecret });
 }

@@ -3,6 +3,8 @@ import { command as demoCommand } from './demo.js';
 import { command as exportCommand } from './exportCommand.js';
 import { command as importCommand } from './importCommand.js';
 import { serveCommand } from './serve.js';
+import { command as userCommand } from './userCommand.js';
+import { command as clientCommand } from './clientCommand.js';
 
 const program = new Command();
 program
@@ -17,5 +19,7 @@ program.addCommand(serveCommand());
 program.addCommand(demoCommand());
 program.addCommand(importCommand());
 program.addCommand(exportCommand());
+program.addCommand(userCommand());
+program.addCommand(clientCommand());
 
 await program.parseAsync(process.argv);

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { Command } from 'commander';
+import { createClient } from '../auth/clients.js';
 import { writeServerInfo } from './serverInfo.js';
 import { buildApp } from '../api/app.js';
 import { ConfigError, parseServerConfig } from '../config.js';
@@ -26,6 +28,9 @@ export function serveCommand(): Command {
     .option('--base-url <url>', 'public FHIR base URL, if behind a proxy (MEDASSIST_BASE_URL)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|silent (MEDASSIST_LOG_LEVEL, default info)')
     .option('--load-demo', 'load the demo clinic if the practice is empty (what `npm start` does)')
+    .option('--idle-minutes <n>', 'sign-out after this many idle minutes, 1-30 (MEDASSIST_IDLE_MINUTES, default 15)')
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS, TLS 1.2+ only, with HSTS (MEDASSIST_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert (MEDASSIST_TLS_KEY)')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       await serve(opts);
     });
@@ -42,6 +47,9 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
       bodyLimit: opts.bodyLimit as string | undefined,
       baseUrl: opts.baseUrl as string | undefined,
       logLevel: opts.logLevel as string | undefined,
+      idleMinutes: opts.idleMinutes as string | undefined,
+      tlsCert: opts.tlsCert as string | undefined,
+      tlsKey: opts.tlsKey as string | undefined,
     });
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -70,9 +78,18 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
     const { loadDemoClinic } = await import('./demo.js');
     await loadDemoClinic(db, config.practice);
   }
+  let https: { key: Buffer; cert: Buffer; minVersion: 'TLSv1.2' } | undefined;
+  if (config.tlsCert && config.tlsKey) {
+    try {
+      https = { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey), minVersion: 'TLSv1.2' };
+    } catch (err) {
+      console.error(`medassist: cannot read the TLS files: ${(err as Error).message}`);
+      process.exit(2);
+    }
+  }
   await analyze(db);
   const stopAnalyze = scheduleAnalyze(db);
-  const app = buildApp({ db, config });
+  const app = buildApp({ db, config: { ...config, tls: https !== undefined }, https });
   const shutdown = async (): Promise<void> => {
     stopAnalyze();
     await app.close();
@@ -88,7 +105,16 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
     );
     if (config.database.engine === 'pglite' && config.database.dir) {
       // Lets `medassist import` and other commands find the server that owns this folder and work through it.
-      writeServerInfo(config.database.dir, { pid: process.pid, url: `${address}/fhir/R4` });
+      // It also holds an API client made for this run (the file is readable by this user only): the
+      // command line on this machine authenticates with it.
+      const client = await createClient(db, config.practice, `medassist command line (server pid ${process.pid})`, 'system/*.cruds');
+      writeServerInfo(config.database.dir, {
+        pid: process.pid,
+        url: `${address}/fhir/R4`,
+        practice: config.practice,
+        clientId: client.client_id,
+        clientSecret: client.client_secret,
+      });
     }
   } catch (err) {
     console.error(`medassist: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);

@@ -5,13 +5,17 @@ import path from 'node:path';
 export interface ServerInfo {
   pid: number;
   url: string;
+  /** The practice and API client the server made for the local command line (full access). */
+  practice?: string;
+  clientId?: string;
+  clientSecret?: string;
 }
 
 const FILE = 'server.json';
 
 export function writeServerInfo(dir: string, info: ServerInfo): void {
   const file = path.join(dir, FILE);
-  fs.writeFileSync(file, JSON.stringify(info));
+  fs.writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
   process.once('exit', () => {
     try {
       const current = JSON.parse(fs.readFileSync(file, 'utf8')) as ServerInfo;
@@ -40,4 +44,21 @@ export function readServerInfo(dir: string): ServerInfo | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** An access token from a server for the client in its server.json (POST /oauth2/token). */
+export async function serverToken(info: ServerInfo): Promise<string | undefined> {
+  if (!info.clientId || !info.clientSecret) {
+    return undefined;
+  }
+  const origin = new URL(info.url).origin;
+  const res = await fetch(`${origin}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: info.clientId, client_secret: info.clientSecret }).toString(),
+  });
+  if (!res.ok) {
+    return undefined;
+  }
+  return ((await res.json()) as { access_token: string }).access_token;
 }

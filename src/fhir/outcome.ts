@@ -71,3 +71,15 @@ export const allOk = (text = 'All OK'): OperationOutcome => outcome('information
 export function isOutcomeError(err: unknown): err is OutcomeError {
   return err instanceof OutcomeError;
 }
+
+/** 401: no credentials, or credentials that are expired, revoked or wrong. */
+export const unauthorized = (text: string): OutcomeError =>
+  new OutcomeError(401, outcome('error', 'login', text));
+
+/** 403: the caller is known but their role or scopes do not allow this. */
+export const forbidden = (text: string, expression?: string): OutcomeError =>
+  new OutcomeError(403, outcome('error', 'forbidden', text, expression));
+
+/** 429: too many attempts from one address or for one account. */
+export const tooManyRequests = (text: string): OutcomeError =>
+  new OutcomeError(429, outcome('error', 'throttled', text));

@@ -48,13 +48,32 @@ export async function migrate(db: Database): Promise<number[]> {
   return applied;
 }
 
-/** Splits a migration into statements (our migrations keep semicolons out of strings and comments). */
+/**
+ * Splits a migration into statements on semicolons outside dollar-quoted bodies ($$ ... $$, used by
+ * functions). Our migrations keep semicolons out of strings and comments.
+ */
 function splitStatements(sql: string): string[] {
-  return sql
+  const text = sql
     .split('\n')
     .filter((line) => !line.trim().startsWith('--'))
-    .join('\n')
-    .split(';')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+    .join('\n');
+  const statements: string[] = [];
+  let current = '';
+  let inBody = false;
+  for (let i = 0; i < text.length; i++) {
+    if (text.startsWith('$$', i)) {
+      inBody = !inBody;
+      current += '$$';
+      i++;
+      continue;
+    }
+    if (text[i] === ';' && !inBody) {
+      statements.push(current);
+      current = '';
+      continue;
+    }
+    current += text[i];
+  }
+  statements.push(current);
+  return statements.map((s) => s.trim()).filter((s) => s.length > 0);
 }

@@ -5,6 +5,8 @@ import { badRequest, gone, notFound, preconditionFailed } from '../fhir/outcome.
 import { validateForWrite } from '../fhir/validate.js';
 import type { RequestContext } from './context.js';
 import type { SqlConnection } from './db.js';
+import { accessColumns, accessConditions, hiddenRowError } from './access.js';
+import { SqlParams } from './search/sqlParams.js';
 import { applyWrites, type PendingWrite } from './writes.js';
 
 export const ID_RE = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -35,18 +37,31 @@ export function assertId(id: string, expression = 'id'): void {
   }
 }
 
-/** Reads the current row, locking it for the rest of the transaction. */
+/**
+ * Reads the current row, locking it for the rest of the transaction. With a caller, a row they may not
+ * change (outside their role's categories, or in a restricted chart) answers as a read of it would.
+ */
 export async function lockCurrent(
   conn: SqlConnection,
   ctx: RequestContext,
   type: string,
-  id: string
+  id: string,
+  action: 'update' | 'delete' = 'update'
 ): Promise<CurrentRow | undefined> {
-  const result = await conn.query<CurrentRow>(
-    'SELECT version_id, deleted, content FROM resource WHERE practice_id = $1 AND resource_type = $2 AND id = $3 FOR UPDATE',
-    [ctx.practiceId, type, id]
+  const p = new SqlParams(ctx.practiceId, type, id);
+  const columns = accessColumns(ctx, action, type, 'r.resource_type', 'r.id', p);
+  const result = await conn.query<CurrentRow & { in_scope: boolean; restricted: boolean }>(
+    `SELECT version_id, deleted, content, ${columns} FROM resource r WHERE practice_id = $1 AND resource_type = $2 AND id = $3 FOR UPDATE`,
+    p.values
   );
-  return result.rows[0];
+  const row = result.rows[0];
+  if (row && !row.deleted) {
+    const hidden = hiddenRowError(ctx, type, id, row);
+    if (hidden) {
+      throw hidden;
+    }
+  }
+  return row;
 }
 
 /** Stamps id, meta.versionId and meta.lastUpdated; the stored JSON is what reads return. */
@@ -150,13 +165,25 @@ export class Repository {
 
   async read(ctx: RequestContext, type: string, id: string): Promise<Resource> {
     assertResourceType(type);
-    const result = await this.conn.query<{ deleted: boolean; content: Resource | null; version_id: number }>(
-      'SELECT deleted, content, version_id FROM resource WHERE practice_id = $1 AND resource_type = $2 AND id = $3',
-      [ctx.practiceId, type, id]
+    const p = new SqlParams(ctx.practiceId, type, id);
+    const columns = accessColumns(ctx, 'read', type, 'r.resource_type', 'r.id', p);
+    const result = await this.conn.query<{
+      deleted: boolean;
+      content: Resource | null;
+      version_id: number;
+      in_scope: boolean;
+      restricted: boolean;
+    }>(
+      `SELECT deleted, content, version_id, ${columns} FROM resource r WHERE practice_id = $1 AND resource_type = $2 AND id = $3`,
+      p.values
     );
     const row = result.rows[0];
     if (!row) {
       throw notFound(`${type}/${id} was not found`);
+    }
+    const hidden = hiddenRowError(ctx, type, id, row);
+    if (hidden) {
+      throw hidden;
     }
     if (row.deleted || !row.content) {
       throw gone(`${type}/${id} was deleted (version ${row.version_id})`);
@@ -164,11 +191,30 @@ export class Repository {
     return row.content;
   }
 
+  /** Throws as read() would when the caller may not see the resource's current row (vread, history). */
+  private async assertVisible(ctx: RequestContext, type: string, id: string): Promise<void> {
+    if (!ctx.principal) {
+      return;
+    }
+    const p = new SqlParams(ctx.practiceId, type, id);
+    const columns = accessColumns(ctx, 'read', type, 'r.resource_type', 'r.id', p);
+    const result = await this.conn.query<{ in_scope: boolean; restricted: boolean }>(
+      `SELECT ${columns} FROM resource r WHERE practice_id = $1 AND resource_type = $2 AND id = $3`,
+      p.values
+    );
+    const row = result.rows[0];
+    const hidden = row && hiddenRowError(ctx, type, id, row);
+    if (hidden) {
+      throw hidden;
+    }
+  }
+
   async vread(ctx: RequestContext, type: string, id: string, versionId: string): Promise<Resource> {
     assertResourceType(type);
     if (!/^\d{1,9}$/.test(versionId)) {
       throw notFound(`${type}/${id} has no version "${versionId}"`);
     }
+    await this.assertVisible(ctx, type, id);
     const result = await this.conn.query<{ deleted: boolean; content: Resource | null }>(
       'SELECT deleted, content FROM resource_version WHERE practice_id = $1 AND resource_type = $2 AND id = $3 AND version_id = $4',
       [ctx.practiceId, type, id, Number(versionId)]
@@ -191,11 +237,23 @@ export class Repository {
     options: { count: number; since?: string; offset?: number }
   ): Promise<{ bundle: Bundle; hasMore: boolean }> {
     assertResourceType(type);
-    const params: unknown[] = [ctx.practiceId, type];
+    const p = new SqlParams(ctx.practiceId, type);
+    const params = p.values;
     let where = 'practice_id = $1 AND resource_type = $2';
     if (id) {
-      params.push(id);
-      where += ` AND id = $${params.length}`;
+      await this.assertVisible(ctx, type, id);
+      where += ` AND id = ${p.add(id)}`;
+    } else {
+      for (const condition of accessConditions(
+        ctx,
+        'read',
+        type,
+        'resource_version.resource_type',
+        'resource_version.id',
+        p
+      )) {
+        where += ` AND ${condition}`;
+      }
     }
     if (options.since) {
       params.push(options.since);
@@ -280,7 +338,7 @@ export async function deleteIn(
   id: string
 ): Promise<void> {
   assertResourceType(type);
-  const current = await lockCurrent(tx, ctx, type, id);
+  const current = await lockCurrent(tx, ctx, type, id, 'delete');
   if (!current || current.deleted) {
     return;
   }

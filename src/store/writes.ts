@@ -1,8 +1,12 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { indexValues, parseReference, type IndexRow } from '../fhir/indexValues.js';
-import { conflict } from '../fhir/outcome.js';
+import { conflict, notFound } from '../fhir/outcome.js';
 import type { RequestContext } from './context.js';
 import type { SqlConnection } from './db.js';
+import { auditRow, insertAuditSql, type AuditRow } from '../auth/audit/events.js';
+import { assertAllowed, assertMayWrite, hidesRestricted } from '../auth/policy.js';
+import { restrictedSql } from './access.js';
+import { SqlParams } from './search/sqlParams.js';
 
 /** One version to write: the new current row, its history row and its search-index rows. */
 export interface PendingWrite {
@@ -73,6 +77,10 @@ export async function applyWrites(
     row.sort_keys = sortKeys.get(`${row.resource_type}/${row.id}`) ?? null;
   }
   const replacesEarlier = writes.some((w) => w.versionId > 1);
+  if (ctx.principal) {
+    await assertWritesAllowed(conn, ctx, writes, indexRows);
+  }
+  const audit = writeAuditRows(ctx, writes);
   try {
     await conn.query(
       `WITH src AS MATERIALIZED (
@@ -99,9 +107,16 @@ export async function applyWrites(
          INSERT INTO search_index (practice_id, resource_type, resource_id, param, system, value, display, lo, hi, num)
          SELECT $1, t, i, p, s, v, d, lo, hi, n
          FROM jsonb_to_recordset($3::jsonb) AS x(t text, i text, p text, s text, v text, d text, lo timestamptz, hi timestamptz, n numeric)
-       )
+       ),
+       audit AS (${insertAuditSql('$1', '$5')})
        SELECT 1`,
-      [ctx.practiceId, JSON.stringify(rows), JSON.stringify(indexRows), replacesEarlier]
+      [
+        ctx.practiceId,
+        JSON.stringify(rows),
+        JSON.stringify(indexRows),
+        replacesEarlier,
+        JSON.stringify(audit),
+      ]
     );
     writeStats.versions += writes.length;
   } catch (err) {
@@ -173,4 +188,77 @@ function sortKeysOf(rows: IndexRow[]): SortKeys {
     }
   }
   return keys;
+}
+
+const ACTION_OF = { create: 'create', update: 'update', patch: 'update', delete: 'delete' } as const;
+const AUDIT_ACTION = { create: 'C', update: 'U', patch: 'U', delete: 'D' } as const;
+
+/**
+ * The caller's role or scopes must allow each write, in its category; and a user may not write into a
+ * restricted chart they cannot open (a reference to such a patient answers as if the patient did not exist).
+ */
+async function assertWritesAllowed(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  writes: PendingWrite[],
+  indexRows: Record<string, unknown>[]
+): Promise<void> {
+  const principal = ctx.principal;
+  if (!principal) {
+    return;
+  }
+  for (const w of writes) {
+    if (w.content) {
+      assertMayWrite(principal, ACTION_OF[w.method], w.content);
+    } else {
+      assertAllowed(principal, 'delete', w.resourceType);
+    }
+  }
+  if (!hidesRestricted(principal)) {
+    return;
+  }
+  const patients = new Set<string>();
+  for (const row of indexRows) {
+    if (row.s === 'Patient' && typeof row.d === 'string') {
+      patients.add(row.d);
+    }
+  }
+  for (const w of writes) {
+    if (w.resourceType === 'Patient') {
+      patients.add(w.id);
+    }
+  }
+  if (patients.size === 0) {
+    return;
+  }
+  const p = new SqlParams(ctx.practiceId, [...patients]);
+  const result = await conn.query<{ id: string }>(
+    `SELECT x.id FROM unnest($2::text[]) AS x(id) WHERE ${restrictedSql("'Patient'", 'x.id', p, principal.emergencyPatients)}`,
+    p.values
+  );
+  if (result.rows.length > 0) {
+    throw notFound(`Patient/${result.rows[0].id} was not found`);
+  }
+}
+
+/** One audit record per kind of change in the batch (a transaction of 50 creates is one "create" record). */
+function writeAuditRows(ctx: RequestContext, writes: PendingWrite[]): AuditRow[] {
+  const groups = new Map<PendingWrite['method'], PendingWrite[]>();
+  for (const w of writes) {
+    groups.set(w.method, [...(groups.get(w.method) ?? []), w]);
+  }
+  return [...groups].map(([method, list]) =>
+    auditRow({
+      principal: ctx.principal,
+      action: AUDIT_ACTION[method],
+      subtype: method,
+      entities: list.map((w) => ({
+        reference: `${w.resourceType}/${w.id}/_history/${w.versionId}`,
+        resource: w.content ?? undefined,
+        priorVersion: w.versionId > 1 ? `${w.resourceType}/${w.id}/_history/${w.versionId - 1}` : undefined,
+      })),
+      patients: list.filter((w) => w.resourceType === 'Patient').map((w) => w.id),
+      recorded: new Date(list[0].lastUpdated),
+    })
+  );
 }

@@ -364,14 +364,11 @@ describe.each(testEngines())('bad input never hurts [%s]', (engine) => {
     expect(malformed.body.resourceType).toBe('OperationOutcome');
   });
 
-  it('an unknown practice is refused', async () => {
-    const res = await fhir(
-      h.app,
-      { practiceId: 'no-such-practice', baseUrl: '' },
-      { method: 'GET', url: 'Patient' }
-    );
-    expect(res.status).toBe(400);
-    expect(res.body.issue[0].expression).toEqual(['x-medassist-practice']);
+  it('a request without credentials is refused with 401 and an OperationOutcome', async () => {
+    const res = await fhir(h.app, { practiceId: 'demo', baseUrl: '' }, { method: 'GET', url: 'Patient' });
+    expect(res.status).toBe(401);
+    expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(res.body.issue[0].code).toBe('login');
   });
 });
 

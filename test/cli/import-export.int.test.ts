@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PRACTICE_HEADER } from '../../src/api/app.js';
+import { readServerInfo, serverToken } from '../../src/cli/serverInfo.js';
 import { exportNdjson } from '../../src/interop/bulk/exporter.js';
 import { listImportFiles } from '../../src/interop/bulk/files.js';
 import { importFiles } from '../../src/interop/bulk/importer.js';
@@ -289,8 +289,13 @@ describe('medassist import beside a running server', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Loaded 135 resources');
 
+    // The server left an API client for the local command line in its folder (server.json, mode 600).
+    const info = readServerInfo(dir);
+    expect(info?.clientId).toBeTruthy();
+    expect(fs.statSync(path.join(dir, 'server.json')).mode & 0o077).toBe(0);
+    const token = await serverToken(info!);
     const res = await fetch(`${baseUrl}/Patient/4026988c-ab06-4635-8c53-86cbad7b1c56`, {
-      headers: { [PRACTICE_HEADER]: 'demo' },
+      headers: { authorization: `Bearer ${token}` },
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as Resource).id).toBe('4026988c-ab06-4635-8c53-86cbad7b1c56');

@@ -3,9 +3,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PRACTICE_HEADER } from '../../src/api/app.js';
 import { POSTGRES_URL, testEngines } from '../harness.js';
-import { startServer, stop } from './serverProcess.js';
+import { clientToken, createCliClient, startServer, stop } from './serverProcess.js';
 
 /** A 500-entry transaction: one Patient and 499 Observations that reference it. */
 function bigTransaction(tag: string) {
@@ -42,7 +41,7 @@ function bigTransaction(tag: string) {
 
 async function count(url: string, practice: string, type: string): Promise<number> {
   const res = await fetch(`${url}/fhir/R4/${type}?_summary=count`, {
-    headers: { [PRACTICE_HEADER]: practice },
+    headers: { authorization: `Bearer ${tokens.get(practice)}` },
   });
   return ((await res.json()) as { total: number }).total;
 }
@@ -61,7 +60,7 @@ function post(
     let sentAt = 0;
     const req = http.request(
       `${url}/fhir/R4`,
-      { method: 'POST', headers: { 'content-type': 'application/fhir+json', [PRACTICE_HEADER]: practice } },
+      { method: 'POST', headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${tokens.get(practice)}` } },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode === 200 ? performance.now() - sentAt : 'connection lost'));
@@ -77,6 +76,9 @@ function post(
   });
 }
 
+/** Each practice's current access token (a new one after each restart: the old one still works, but short-lived). */
+const tokens = new Map<string, string>();
+
 describe.each(testEngines())('crash safety [%s]', (engine) => {
   it('SIGKILL in the middle of a 500-entry transaction leaves no partial data', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medassist-crash-'));
@@ -84,7 +86,9 @@ describe.each(testEngines())('crash safety [%s]', (engine) => {
     const database = engine === 'pglite' ? `pglite:${dir}` : POSTGRES_URL;
     const port = engine === 'pglite' ? 18471 : 18472;
     const args = ['--database', database, '--practice', practice];
+    const client = await createCliClient(database, practice);
     let server = await startServer(args, port);
+    tokens.set(practice, await clientToken(server.url, client));
     try {
       // Two complete transactions: the second, warm, times how long the server works on one.
       let committed = 0;
@@ -116,13 +120,14 @@ describe.each(testEngines())('crash safety [%s]', (engine) => {
           await new Promise((r) => proc.once('exit', r));
         }
         server = await startServer(args, port);
+        tokens.set(practice, await clientToken(server.url, client));
       }
       // The client never got an answer: the kill came before the transaction finished.
       expect(killedTag).toBeDefined();
       expect(await count(server.url, practice, 'Observation')).toBe(499 * committed);
       expect(await count(server.url, practice, 'Patient')).toBe(committed);
       const killed = await fetch(`${server.url}/fhir/R4/Patient?name=${killedTag}&_summary=count`, {
-        headers: { [PRACTICE_HEADER]: practice },
+        headers: { authorization: `Bearer ${tokens.get(practice)}` },
       });
       expect(((await killed.json()) as { total: number }).total).toBe(0);
     } finally {

@@ -50,16 +50,24 @@ export async function startServer(
 export function runCli(
   args: string[],
   env: NodeJS.ProcessEnv = {}
-): Promise<{ code: number | null; output: string }> {
+): Promise<{ code: number | null; output: string; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    proc.on('close', (code) => resolve({ code, output }));
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      stdout += d.toString();
+    });
+    proc.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+      stderr += d.toString();
+    });
+    proc.on('close', (code) => resolve({ code, output, stdout, stderr }));
   });
 }
 
@@ -70,4 +78,28 @@ export async function stop(server: RunningServer, signal: NodeJS.Signals = 'SIGT
   const exited = new Promise((r) => server.proc.once('exit', r));
   server.proc.kill(signal);
   await exited;
+}
+
+/**
+ * An API client with full access in a practice, made with `medassist client create` (before the server
+ * starts on a PGlite folder: then only the server may open it), and a token for it from the running server.
+ */
+export async function createCliClient(database: string, practice: string): Promise<{ client_id: string; client_secret: string }> {
+  const run = await runCli(['client', 'create', '--name', 'test client', '--scope', 'system/*.cruds', '--database', database, '--practice', practice]);
+  if (run.code !== 0) {
+    throw new Error(`client create failed (${run.code}): ${run.stderr}`);
+  }
+  return JSON.parse(run.stdout) as { client_id: string; client_secret: string };
+}
+
+export async function clientToken(origin: string, client: { client_id: string; client_secret: string }): Promise<string> {
+  const res = await fetch(`${origin}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...client }).toString(),
+  });
+  if (!res.ok) {
+    throw new Error(`token request failed: ${res.status} ${await res.text()}`);
+  }
+  return ((await res.json()) as { access_token: string }).access_token;
 }

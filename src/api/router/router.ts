@@ -32,6 +32,11 @@ import { resourceResponse } from './respond.js';
 import { processBundle } from './bundle.js';
 import { matchConditional, parseQueryString } from './conditional.js';
 import type { FhirRequest, FhirResponse, RouterEnv } from './types.js';
+import { auditRow, patientsOf, type AuditClass, type AuditInput } from '../../auth/audit/events.js';
+import { insertAudit } from '../../auth/audit/writer.js';
+import { assertAllowed } from '../../auth/policy.js';
+import type { Action } from '../../auth/scopes.js';
+import type { Bundle } from '@medplum/fhirtypes';
 
 function conn(env: RouterEnv): SqlConnection {
   return env.tx ?? env.db;
@@ -81,6 +86,7 @@ export async function routeFhirRequest(env: RouterEnv, req: FhirRequest): Promis
     throw notFound(`unknown resource type "${type}"`);
   }
   const repo = new Repository(conn(env));
+  authorize(env, req, segments);
 
   // /Type
   if (segments.length === 1) {
@@ -109,6 +115,9 @@ export async function routeFhirRequest(env: RouterEnv, req: FhirRequest): Promis
       case 'GET':
       case 'HEAD': {
         const resource = await repo.read(env.ctx, type, id);
+        await recordRead(env, 'read', 'read', {
+          entities: [{ reference: `${type}/${id}/_history/${resource.meta?.versionId ?? ''}`, resource }],
+        });
         return resourceResponse(200, resource, env.ctx.baseUrl, undefined);
       }
       case 'PUT': {
@@ -140,6 +149,9 @@ export async function routeFhirRequest(env: RouterEnv, req: FhirRequest): Promis
     }
     if (segments.length === 4) {
       const resource = await repo.vread(env.ctx, type, id, vid);
+      await recordRead(env, 'read', 'vread', {
+        entities: [{ reference: `${type}/${id}/_history/${vid}`, resource }],
+      });
       return resourceResponse(200, resource, env.ctx.baseUrl, undefined);
     }
   }
@@ -172,6 +184,14 @@ async function search(
   const request = parseSearchRequest(type, query, { strict });
   parseIncludes(request, query);
   const bundle = await executeSearch(conn(env), env.ctx, request);
+  await recordBundle(
+    env,
+    'search',
+    'search-type',
+    type,
+    bundle,
+    new URLSearchParams(request.applied).toString()
+  );
   return { status: 200, headers: {}, body: bundle };
 }
 
@@ -365,5 +385,89 @@ async function history(
     });
   }
   bundle.link = links;
+  await recordBundle(
+    env,
+    'read',
+    id ? 'history-instance' : 'history-type',
+    id ? `${type}/${id}` : type,
+    bundle
+  );
   return { status: 200, headers: {}, body: bundle };
+}
+
+/** The action an interaction needs (SMART v2 letters: c r u d s). */
+function actionOf(req: FhirRequest, segments: string[]): Action {
+  const [, id, op] = segments;
+  switch (req.method) {
+    case 'GET':
+    case 'HEAD':
+      return segments.length === 1 || id === '_history' ? 'search' : 'read';
+    case 'POST':
+      return id === '_search' ? 'search' : 'create';
+    case 'PUT':
+    case 'PATCH':
+      return 'update';
+    case 'DELETE':
+      return 'delete';
+  }
+  return op ? 'read' : 'search';
+}
+
+/** authorize: the caller's role or scopes must allow the interaction on the type at all (403 otherwise). */
+function authorize(env: RouterEnv, req: FhirRequest, segments: string[]): void {
+  const principal = env.ctx.principal;
+  if (!principal) {
+    return;
+  }
+  const action = actionOf(req, segments);
+  assertAllowed(principal, action, segments[0]);
+  if (req.method === 'PUT' && segments.length === 1) {
+    // A conditional update may create.
+    assertAllowed(principal, 'create', segments[0]);
+  }
+}
+
+/**
+ * Records a read before its data is answered: through the group-commit writer, or inside the open
+ * transaction of a Bundle (then it commits with the Bundle).
+ */
+async function recordRead(
+  env: RouterEnv,
+  kind: AuditClass,
+  subtype: string,
+  input: Omit<AuditInput, 'principal' | 'action' | 'subtype'>
+): Promise<void> {
+  const principal = env.ctx.principal;
+  if (!principal || !env.audit || !(await env.audit.records(env.ctx.practiceId, kind))) {
+    return;
+  }
+  const row = auditRow({ ...input, principal, action: kind === 'search' ? 'E' : 'R', subtype });
+  if (env.tx) {
+    await insertAudit(env.tx, env.ctx.practiceId, [row]);
+  } else {
+    await env.audit.append(env.ctx.practiceId, [row]);
+  }
+}
+
+/** Records a search or history answer: the query, and every patient whose data it holds. */
+async function recordBundle(
+  env: RouterEnv,
+  kind: AuditClass,
+  subtype: string,
+  target: string,
+  bundle: Bundle,
+  query?: string
+): Promise<void> {
+  if (!env.ctx.principal || !env.audit) {
+    return;
+  }
+  const patients = new Set<string>();
+  for (const entry of bundle.entry ?? []) {
+    patientsOf(entry.resource).forEach((id) => patients.add(id));
+  }
+  await recordRead(env, kind, subtype, {
+    entities: [{ reference: target }],
+    patients: [...patients],
+    query,
+  });
 }

@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Database, SqlConnection } from '../../store/db.js';
 import type { RequestContext } from '../../store/context.js';
+import type { AuditWriter } from '../../auth/audit/writer.js';
 
 /** A FHIR request with HTTP taken away (Medplum's fhir-router idea): the API, bundles and tests share it. */
 export interface FhirRequest {
@@ -26,4 +27,6 @@ export interface RouterEnv {
   ctx: RequestContext;
   /** Where unexpected errors inside a batch are logged (they are answered per entry, not thrown). */
   onError?: (err: unknown) => void;
+  /** Where reads and searches are recorded (writes record themselves in store/writes.ts). */
+  audit?: AuditWriter;
 }

@@ -1,5 +1,4 @@
 import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
-import { PRACTICE_HEADER } from '../../api/app.js';
 import { outcome } from '../../fhir/outcome.js';
 import type { ImportSink, SubmitResult } from './sink.js';
 
@@ -14,7 +13,9 @@ export class FhirHttpClient {
 
   constructor(
     baseUrl: string,
-    readonly practiceId: string
+    readonly practiceId: string,
+    /** A Bearer access token (POST /oauth2/token); the server decides the practice from it. */
+    readonly token?: string
   ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
@@ -28,7 +29,7 @@ export class FhirHttpClient {
         method,
         headers: {
           accept: FHIR_JSON,
-          [PRACTICE_HEADER]: this.practiceId,
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
           ...(body !== undefined ? { 'content-type': FHIR_JSON } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -56,7 +57,7 @@ function isOutcome(value: unknown): value is OperationOutcome {
 
 /**
  * Loads through a running server's FHIR API: each Bundle is POSTed to the base URL (FHIR R4
- * http.html#transaction), as the practice named in the x-medassist-practice header.
+ * http.html#transaction), as the client whose access token it holds.
  */
 export function httpSink(client: FhirHttpClient): ImportSink {
   return {

@@ -4,7 +4,10 @@ import { badRequest, outcome } from '../../fhir/outcome.js';
 import type { SearchRequest } from '../../fhir/searchRequest.js';
 import type { RequestContext } from '../context.js';
 import type { SqlConnection } from '../db.js';
+import { assertAllowed, inCategory, typeAccess } from '../../auth/policy.js';
+import { accessConditions, restrictedSql } from '../access.js';
 import { filterSql } from './filterSql.js';
+import type { Filter } from '../../fhir/searchRequest.js';
 import { SqlParams } from './sqlParams.js';
 
 interface SortKey {
@@ -122,6 +125,14 @@ export async function executeSearch(
   const where = ['r.practice_id = $1', 'r.resource_type = $2', 'NOT r.deleted'];
   for (const filter of req.filters) {
     where.push(filterSql(filter, row, p, ctx.baseUrl));
+  }
+  if (ctx.principal) {
+    // Chains and _has look into other types: the caller must be allowed to search those too, or a search
+    // on Patient could reveal who has a given Observation.
+    for (const type of typesReachedBy(req.filters)) {
+      assertAllowed(ctx.principal, 'search', type);
+    }
+    where.push(...accessConditions(ctx, 'search', req.resourceType, '$2', 'r.id', p));
   }
   const baseWhere = where.join(' AND ');
   const baseParams = [...p.values];
@@ -320,7 +331,7 @@ async function includes(
       found.push(...result.rows.map((r) => r.content));
     }
     frontier = [];
-    for (const r of found) {
+    for (const r of await visibleIncludes(conn, ctx, found)) {
       const key = `${r.resourceType}/${r.id}`;
       if (!seen.has(key)) {
         seen.add(key);
@@ -330,4 +341,51 @@ async function includes(
     }
   }
   return out;
+}
+
+/** The resource types a search's chains and _has clauses look into. */
+function typesReachedBy(filters: Filter[]): Set<string> {
+  const types = new Set<string>();
+  const walk = (f: Filter): void => {
+    if (f.kind === 'chain') {
+      f.targetTypes.forEach((t) => types.add(t));
+      walk(f.inner);
+    } else if (f.kind === 'has') {
+      types.add(f.sourceType);
+      walk(f.inner);
+    }
+  };
+  filters.forEach(walk);
+  return types;
+}
+
+/**
+ * Drops included resources the caller may not see: types and categories outside their role (checked in
+ * memory on the few included rows) and restricted charts (checked in the database).
+ */
+async function visibleIncludes(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  found: Resource[]
+): Promise<Resource[]> {
+  const principal = ctx.principal;
+  if (!principal || found.length === 0) {
+    return found;
+  }
+  const allowed = found.filter((r) => inCategory(typeAccess(principal, 'read', r.resourceType), r));
+  if (allowed.length === 0 || principal.kind !== 'user') {
+    return allowed;
+  }
+  const p = new SqlParams(
+    ctx.practiceId,
+    allowed.map((r) => r.resourceType),
+    allowed.map((r) => r.id)
+  );
+  const restricted = restrictedSql('x.t', 'x.i', p, principal.emergencyPatients);
+  const result = await conn.query<{ t: string; i: string }>(
+    `SELECT x.t, x.i FROM unnest($2::text[], $3::text[]) AS x(t, i) WHERE ${restricted}`,
+    p.values
+  );
+  const hidden = new Set(result.rows.map((r) => `${r.t}/${r.i}`));
+  return allowed.filter((r) => !hidden.has(`${r.resourceType}/${r.id}`));
 }
