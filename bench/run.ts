@@ -20,6 +20,7 @@ import { othersCpuPercent, cpuSnapshot, waitForQuiet } from './machineLoad.js';
 import { copyFloor, postBundles, syntheaLikeBundle, type CopyFloor, type IngestRun } from './ingest.js';
 import { runScenarios, type ScenarioResult } from './scenarios.js';
 import { seed, type SeedResult } from './seed.js';
+import { setReadAuditing } from './auth.js';
 import { ENGINES, startServer, type BenchEngine } from './server.js';
 import {
   firstRouteJs,
@@ -97,6 +98,17 @@ interface EngineReport {
   /** Sequential ingest (1 poster) as a share of the COPY floor. */
   ingestRatio: number;
   ingestPass: boolean;
+  /** Reads and searches with and without their audit records (target: at most 15% slower audited). */
+  auditCost: {
+    id: string;
+    name: string;
+    rpsAudited: number;
+    rpsUnaudited: number;
+    p99Audited: number;
+    p99Unaudited: number;
+    overhead: number;
+    pass: boolean;
+  }[];
 }
 
 const fmt = (n: number, digits = 0): string =>
@@ -167,6 +179,12 @@ function printReport(rep: EngineReport): void {
   log(
     `ingest / COPY floor: ${fmt(rep.ingestRatio * 100, 1)}% (target >= 10%): ${rep.ingestPass ? 'PASS' : 'MISS'}`
   );
+  for (const a of rep.auditCost) {
+    log(
+      `audit cost, ${a.name}: ${fmt(a.rpsAudited)} req/s audited vs ${fmt(a.rpsUnaudited)} unaudited ` +
+        `(p99 ${fmt(a.p99Audited)} vs ${fmt(a.p99Unaudited)} ms): ${fmt(a.overhead * 100, 1)}% (target <= 15%): ${a.pass ? 'PASS' : 'MISS'}`
+    );
+  }
 }
 
 async function benchEngine(engine: BenchEngine): Promise<EngineReport> {
@@ -217,7 +235,31 @@ async function benchEngine(engine: BenchEngine): Promise<EngineReport> {
     const analyzeSeconds = (performance.now() - analyzeStarted) / 1000;
     // The app's patient searches run before the write scenarios, which add thousands of same-named patients.
     const patientSearch = await patientSearchScenarios(load, log);
-    const scenarioResults = [...(await runScenarios(load, log)), ...beforeAnalyze];
+    const audited = await runScenarios(load, log);
+    // The cost of auditing (issue 4: at most 15% on reads and searches), measured in the same run: the
+    // read and search scenarios again with the auditing of reads and searches switched off.
+    log('  audit cost: read and search scenarios again with the auditing of reads and searches off');
+    await setReadAuditing(server.origin, false);
+    const unaudited = await runScenarios(
+      { ...load, only: ['read', 'name', 'obs'], note: 'auditing of reads off' },
+      log
+    );
+    await setReadAuditing(server.origin, true);
+    const auditCost = unaudited.map((off) => {
+      const on = audited.find((r) => r.id === off.id) as ScenarioResult;
+      const overhead = 1 - on.rps / off.rps;
+      return {
+        id: off.id,
+        name: off.name,
+        rpsAudited: on.rps,
+        rpsUnaudited: off.rps,
+        p99Audited: on.p99,
+        p99Unaudited: off.p99,
+        overhead,
+        pass: overhead <= 0.15,
+      };
+    });
+    const scenarioResults = [...audited, ...unaudited, ...beforeAnalyze];
     log('  ingest: Synthea-like bundles');
     const rand = prng(99);
     const sequential = Array.from({ length: size.ingestBundles }, (_, i) => syntheaLikeBundle(rand, i));
@@ -244,6 +286,7 @@ async function benchEngine(engine: BenchEngine): Promise<EngineReport> {
       copyFloor: floor,
       ingestRatio,
       ingestPass: ingestRatio >= 0.1,
+      auditCost,
     };
   } finally {
     await server.stop();

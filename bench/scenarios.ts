@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { BP_PANEL, LOINC, patient, patientWithVitals, prng, SHARED_FAMILY } from './fixtures.js';
 import { cpuSnapshot, othersCpuPercent, waitForQuiet } from './machineLoad.js';
-import { BENCH_PRACTICE } from './server.js';
+import { authHeader } from './auth.js';
 
 /** What one scenario must reach on PostgreSQL (the issue's targets); undefined = reported only. */
 export interface Target {
@@ -65,7 +65,8 @@ interface Scenario {
 }
 
 const FHIR = '/fhir/R4';
-const HEADERS = { 'x-medassist-practice': BENCH_PRACTICE, 'content-type': 'application/fhir+json' };
+/** The bench client's token (bench/auth.ts) and the FHIR content type, read at each use. */
+const headers = (): Record<string, string> => ({ ...authHeader(), 'content-type': 'application/fhir+json' });
 
 /** A request whose path rotates over `paths`, so the load is not one hot row. */
 function rotating(paths: (i: number) => string): autocannon.Request {
@@ -77,7 +78,7 @@ function rotating(paths: (i: number) => string): autocannon.Request {
 }
 
 async function expectSearch(origin: string, path: string, minMatches: number): Promise<void> {
-  const res = await fetch(`${origin}${path}`, { headers: HEADERS });
+  const res = await fetch(`${origin}${path}`, { headers: headers() });
   const body = (await res.json()) as { entry?: { search?: { mode?: string } }[] };
   const matches = (body.entry ?? []).filter((e) => e.search?.mode === 'match').length;
   if (res.status !== 200 || matches < minMatches) {
@@ -105,7 +106,7 @@ export function scenarios(): Scenario[] {
       name: 'read Patient by id',
       target: { minRps: 2500, maxP99Ms: 10 },
       check: async (origin, ids) => {
-        const res = await fetch(`${origin}${FHIR}/Patient/${ids[0]}`, { headers: HEADERS });
+        const res = await fetch(`${origin}${FHIR}/Patient/${ids[0]}`, { headers: headers() });
         if (res.status !== 200) {
           throw new Error(`read answered ${res.status}`);
         }
@@ -180,7 +181,7 @@ function cannon(
     url: origin,
     connections,
     duration: seconds,
-    headers: HEADERS,
+    headers: headers(),
     requests: [request],
     timeout: 30,
   });

@@ -1,5 +1,5 @@
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
-import { BENCH_PRACTICE } from './server.js';
+import { authHeader } from './auth.js';
 import { patientWithVitals, prng, VITALS_PER_PATIENT } from './fixtures.js';
 
 export interface SeedResult {
@@ -18,7 +18,7 @@ export async function postTransaction(fhirBase: string, entries: BundleEntry[]):
   // POST to `${fhirBase}/`: the server does not route POST /fhir/R4 without the slash (reported).
   const res = await fetch(`${fhirBase}/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/fhir+json', 'x-medassist-practice': BENCH_PRACTICE },
+    headers: { 'content-type': 'application/fhir+json', ...authHeader() },
     body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: entries }),
   });
   const text = await res.text();

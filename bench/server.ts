@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
+import { BENCH_PRACTICE, prepareAuth, startAuth } from './auth.js';
 
 /** The engines the bench runs on. */
 export const ENGINES = ['pglite', 'postgres'] as const;
@@ -14,7 +15,7 @@ export type BenchEngine = (typeof ENGINES)[number];
 export const POSTGRES_ADMIN_URL =
   process.env.MEDASSIST_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const BENCH_DB_NAME = 'medassist_bench';
-export const BENCH_PRACTICE = 'bench';
+export { BENCH_PRACTICE };
 
 /** A medassist server running as a child process, so the load generator never shares its event loop. */
 export interface BenchServer {
@@ -133,6 +134,8 @@ export async function startServer(engine: BenchEngine, port: number): Promise<Be
     database = databaseUrl;
   }
   const origin = `http://127.0.0.1:${port}`;
+  // The bench's API client and admin user, made while no server holds the database (bench/auth.ts).
+  prepareAuth(database);
   let child = spawnServer(database, port);
   const healthy = async (): Promise<void> => {
     try {
@@ -176,5 +179,6 @@ export async function startServer(engine: BenchEngine, port: number): Promise<Be
     },
   };
   await healthy();
+  await startAuth(origin);
   return server;
 }

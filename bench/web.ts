@@ -17,7 +17,7 @@ import type { Patient } from '@medplum/fhirtypes';
 import { chromium, type Page } from 'playwright-core';
 import { runCli, startServer, stop } from '../test/process/serverProcess.js';
 import { cpuSnapshot, othersCpuPercent, waitForQuiet } from './machineLoad.js';
-import { BENCH_PRACTICE } from './server.js';
+import { authHeader } from './auth.js';
 
 export const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
 const CHROMIUM = '/usr/bin/chromium';
@@ -247,10 +247,10 @@ export interface PatientSearchOptions {
   waitQuietSeconds: number;
 }
 
-const FORM_HEADERS = {
-  'x-medassist-practice': BENCH_PRACTICE,
+const formHeaders = (): Record<string, string> => ({
   'content-type': 'application/x-www-form-urlencoded',
-};
+  ...authHeader(),
+});
 
 /**
  * Form bodies like the app's (web/src/search/parseQuery.ts, and web/src/fhir/queries.ts adds
@@ -261,7 +261,7 @@ async function searchBodies(origin: string, ids: string[]): Promise<{ name: stri
   const birthdate: string[] = [];
   for (let i = 0; i < 50; i++) {
     const res = await fetch(`${origin}/fhir/R4/Patient/${ids[(i * 197) % ids.length]}`, {
-      headers: { 'x-medassist-practice': BENCH_PRACTICE },
+      headers: authHeader(),
     });
     const p = (await res.json()) as Patient;
     const family = p.name?.[0]?.family ?? '';
@@ -294,7 +294,7 @@ export async function patientSearchScenarios(
   for (const [kind, list] of Object.entries(bodies)) {
     const probe = await fetch(`${opts.origin}/fhir/R4/Patient/_search`, {
       method: 'POST',
-      headers: FORM_HEADERS,
+      headers: formHeaders(),
       body: list[0],
     });
     const found = ((await probe.json()) as { entry?: unknown[] }).entry?.length ?? 0;
@@ -315,7 +315,7 @@ export async function patientSearchScenarios(
         url: opts.origin,
         connections: opts.connections,
         duration: seconds,
-        headers: FORM_HEADERS,
+        headers: formHeaders(),
         requests: [request()],
         timeout: 30,
       });
