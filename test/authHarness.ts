@@ -46,8 +46,14 @@ export async function signedInUser(
 /** Calls the API in-process as a signed-in user: the session cookie, and the CSRF header on writes. */
 export async function asUser(app: FastifyInstance, who: TestUser, call: FhirCall & { csrf?: string | null }) {
   const payload =
-    call.body === undefined ? undefined : typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
-  const url = /^\/(auth|admin|oauth2|fhir)\b/.test(call.url) ? call.url : `/fhir/R4/${call.url.replace(/^\//, '')}`;
+    call.body === undefined
+      ? undefined
+      : typeof call.body === 'string'
+        ? call.body
+        : JSON.stringify(call.body);
+  const url = /^\/(auth|admin|oauth2|fhir|api)\b/.test(call.url)
+    ? call.url
+    : `/fhir/R4/${call.url.replace(/^\//, '')}`;
   const csrf = call.csrf === undefined ? who.csrf : call.csrf;
   const res = await app.inject({
     method: call.method,

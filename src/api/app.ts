@@ -10,6 +10,7 @@ import type { Database } from '../store/db.js';
 import fastifyCookie from '@fastify/cookie';
 import { AuditWriter } from '../auth/audit/writer.js';
 import { DEFAULT_SESSION_LIMITS } from '../auth/sessions.js';
+import { registerAmendmentRoutes } from './amendmentRoutes.js';
 import { registerAdminRoutes } from './auth/adminRoutes.js';
 import { authenticate, type AuthEnv } from './auth/authenticate.js';
 import { registerAuthRoutes } from './auth/authRoutes.js';
@@ -36,7 +37,16 @@ export interface AppOptions {
   /** The clock for session time-outs and tokens (tests advance it). */
   now?: () => Date;
   /** Options passed to Fastify itself (the HTTPS key and certificate). */
-  https?: { key: Buffer; cert: Buffer; minVersion: 'TLSv1.2' };
+  https?: HttpsOptions;
+}
+
+/** The node:https server options medassist sets: TLS 1.2 or later, and the TLS 1.2 cipher suites allowed. */
+export interface HttpsOptions {
+  key: Buffer;
+  cert: Buffer;
+  minVersion: 'TLSv1.2' | 'TLSv1.3';
+  ciphers?: string;
+  honorCipherOrder?: boolean;
 }
 
 /**
@@ -113,6 +123,11 @@ export function buildApp({
   registerAuthRoutes(app, authEnv, 'medassist');
   registerOAuthRoutes(app, authEnv, limiter);
   registerAdminRoutes(app, authEnv);
+  registerAmendmentRoutes(
+    app,
+    authEnv,
+    (host, protocol) => config.baseUrl ?? `${protocol}://${host}${FHIR_BASE}`
+  );
   const hasWebApp = webDist !== null && registerWebApp(app, webDist);
   app.setNotFoundHandler((request, reply) =>
     hasWebApp && isAppPage(request)

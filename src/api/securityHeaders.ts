@@ -20,7 +20,7 @@ export function securityHeaders(request: FastifyRequest, reply: FastifyReply, tl
   }
   // API answers may carry patient data: never stored by the browser or a proxy. App pages and assets keep
   // the caching the web app layer gave them (they hold no patient data).
-  if (/^\/(fhir|auth|admin|oauth2)\b/.test(request.url) || !reply.hasHeader('cache-control')) {
+  if (/^\/(fhir|auth|admin|oauth2|api)\b/.test(request.url) || !reply.hasHeader('cache-control')) {
     reply.header('cache-control', 'no-store');
   }
 }

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { asUser, signedInUser } from '../authHarness.js';
+import { fhir, newPractice, testEngines, useEngine } from '../harness.js';
+
+const ALLERGY = (patientId: string) => ({
+  resourceType: 'AllergyIntolerance',
+  clinicalStatus: {
+    coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }],
+  },
+  verificationStatus: {
+    coding: [
+      { system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'confirmed' },
+    ],
+  },
+  code: { text: 'Penicillin' },
+  patient: { reference: `Patient/${patientId}` },
+});
+
+describe.each(testEngines())('amendment requests (ONC (d)(4)) [%s]', (engine) => {
+  const h = useEngine(engine);
+
+  async function setUp() {
+    const ctx = await newPractice(h.db, 'amend');
+    const patient = await fhir(h.app, ctx, {
+      method: 'POST',
+      url: 'Patient',
+      body: { resourceType: 'Patient', name: [{ family: 'Okafor', given: ['Ada'] }] },
+    });
+    const allergy = await fhir(h.app, ctx, {
+      method: 'POST',
+      url: 'AllergyIntolerance',
+      body: ALLERGY(patient.body.id),
+    });
+    const desk = await signedInUser(h.db, ctx, ['medical-assistant']);
+    const frontDesk = await signedInUser(h.db, ctx, ['front-desk']);
+    const provider = await signedInUser(h.db, ctx, ['provider']);
+    return {
+      ctx,
+      patientId: patient.body.id as string,
+      allergyId: allergy.body.id as string,
+      desk,
+      frontDesk,
+      provider,
+    };
+  }
+
+  it('a request is tied to the data and version it concerns; accepted, the amendment is appended and linked', async () => {
+    const { ctx, patientId, allergyId, desk, frontDesk, provider } = await setUp();
+    // Whoever records a request must be able to see the data it concerns: the front desk cannot see allergies.
+    const blind = await asUser(h.app, frontDesk, {
+      method: 'POST',
+      url: '/api/amendments',
+      contentType: 'application/json',
+      body: { patientId, focus: `AllergyIntolerance/${allergyId}`, requestedChange: 'wrong allergy' },
+    });
+    expect(blind.status).toBe(403);
+    const req = await asUser(h.app, desk, {
+      method: 'POST',
+      url: '/api/amendments',
+      contentType: 'application/json',
+      body: {
+        patientId,
+        focus: `AllergyIntolerance/${allergyId}`,
+        requestedChange: 'I am allergic to amoxicillin, not penicillin',
+        requestedBy: 'Ada Okafor',
+      },
+    });
+    expect(req.status).toBe(201);
+    expect(req.body.status).toBe('requested');
+    expect(req.body.focus.reference).toBe(`AllergyIntolerance/${allergyId}/_history/1`);
+    expect(req.body.for.reference).toBe(`Patient/${patientId}`);
+
+    // A medical assistant may record a request but not decide it.
+    const refused = await asUser(h.app, desk, {
+      method: 'POST',
+      url: `/api/amendments/${req.body.id}/decision`,
+      contentType: 'application/json',
+      body: { decision: 'accepted', reason: 'checked', amendment: 'x' },
+    });
+    expect(refused.status).toBe(403);
+
+    const decided = await asUser(h.app, provider, {
+      method: 'POST',
+      url: `/api/amendments/${req.body.id}/decision`,
+      contentType: 'application/json',
+      body: {
+        decision: 'accepted',
+        reason: 'pharmacy record confirms amoxicillin',
+        amendment: 'Substance corrected to amoxicillin',
+      },
+    });
+    expect(decided.status).toBe(200);
+    expect(decided.body.status).toBe('completed');
+    expect(decided.body.output[0].valueReference.reference).toBe(
+      `AllergyIntolerance/${allergyId}/_history/2`
+    );
+    const allergy = await fhir(h.app, ctx, { method: 'GET', url: `AllergyIntolerance/${allergyId}` });
+    expect(allergy.body.meta.versionId).toBe('2');
+    expect(allergy.body.note.at(-1).text).toContain(`Amendment accepted (Task/${req.body.id})`);
+    // The request shows on the chart: a Task of the patient with the amendment code.
+    const tasks = await fhir(h.app, ctx, {
+      method: 'GET',
+      url: `Task?patient=${patientId}&code=urn:medassist:task-type|amendment-request`,
+    });
+    expect(tasks.body.entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual([req.body.id]);
+    // A decided request cannot be decided again.
+    const again = await asUser(h.app, provider, {
+      method: 'POST',
+      url: `/api/amendments/${req.body.id}/decision`,
+      contentType: 'application/json',
+      body: { decision: 'denied', reason: 'changed my mind' },
+    });
+    expect(again.status).toBe(400);
+  });
+
+  it('denied: the request and the denial stay linked to the data', async () => {
+    const { ctx, patientId, allergyId, desk, provider } = await setUp();
+    const req = await asUser(h.app, desk, {
+      method: 'POST',
+      url: '/api/amendments',
+      contentType: 'application/json',
+      body: { patientId, focus: `AllergyIntolerance/${allergyId}`, requestedChange: 'Remove this allergy' },
+    });
+    const denied = await asUser(h.app, provider, {
+      method: 'POST',
+      url: `/api/amendments/${req.body.id}/decision`,
+      contentType: 'application/json',
+      body: { decision: 'denied', reason: 'documented reaction in 2019' },
+    });
+    expect(denied.status).toBe(200);
+    expect(denied.body.status).toBe('rejected');
+    expect(denied.body.statusReason.text).toBe('documented reaction in 2019');
+    const allergy = await fhir(h.app, ctx, { method: 'GET', url: `AllergyIntolerance/${allergyId}` });
+    expect(allergy.body.note.at(-1).text).toContain(`denied (Task/${req.body.id})`);
+    expect(allergy.body.note.at(-1).text).toContain('Remove this allergy');
+    expect(allergy.body.note.at(-1).text).toContain('documented reaction in 2019');
+  });
+
+  it('bad requests name the field and store nothing', async () => {
+    const { ctx, patientId, allergyId, desk, provider } = await setUp();
+    const other = await fhir(h.app, ctx, {
+      method: 'POST',
+      url: 'Patient',
+      body: { resourceType: 'Patient', name: [{ family: 'Other' }] },
+    });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ patientId, focus: `AllergyIntolerance/${allergyId}` }, 'requestedChange'],
+      [{ patientId, focus: 'nonsense', requestedChange: 'x' }, 'focus'],
+      [{ patientId: other.body.id, focus: `AllergyIntolerance/${allergyId}`, requestedChange: 'x' }, 'focus'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await asUser(h.app, desk, {
+        method: 'POST',
+        url: '/api/amendments',
+        contentType: 'application/json',
+        body,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.issue[0].expression).toEqual([field]);
+    }
+    const req = await asUser(h.app, desk, {
+      method: 'POST',
+      url: '/api/amendments',
+      contentType: 'application/json',
+      body: { patientId, focus: `AllergyIntolerance/${allergyId}`, requestedChange: 'x' },
+    });
+    const noText = await asUser(h.app, provider, {
+      method: 'POST',
+      url: `/api/amendments/${req.body.id}/decision`,
+      contentType: 'application/json',
+      body: { decision: 'accepted', reason: 'ok' },
+    });
+    expect(noText.status).toBe(400);
+    expect(noText.body.issue[0].expression).toEqual(['amendment']);
+    const tasks = await fhir(h.app, ctx, { method: 'GET', url: `Task?patient=${patientId}` });
+    expect(tasks.body.entry).toHaveLength(1);
+    expect(tasks.body.entry[0].resource.status).toBe('requested');
+    const allergy = await fhir(h.app, ctx, { method: 'GET', url: `AllergyIntolerance/${allergyId}` });
+    expect(allergy.body.meta.versionId).toBe('1');
+  });
+});
