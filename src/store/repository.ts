@@ -350,6 +350,7 @@ export async function deleteIn(
       lastUpdated: new Date().toISOString(),
       method: 'delete',
       content: null,
+      prior: current.content ?? undefined,
     },
   ]);
 }

@@ -17,6 +17,8 @@ export interface PendingWrite {
   method: 'create' | 'update' | 'patch' | 'delete';
   /** null for a delete (tombstone). */
   content: Resource | null;
+  /** For a delete, the version it ends: its audit record names that version's patient and category. */
+  prior?: Resource;
 }
 
 const isoOrInfinity = (ms: number | null | undefined): string | null =>
@@ -254,7 +256,7 @@ function writeAuditRows(ctx: RequestContext, writes: PendingWrite[]): AuditRow[]
       subtype: method,
       entities: list.map((w) => ({
         reference: `${w.resourceType}/${w.id}/_history/${w.versionId}`,
-        resource: w.content ?? undefined,
+        resource: w.content ?? w.prior,
         priorVersion: w.versionId > 1 ? `${w.resourceType}/${w.id}/_history/${w.versionId - 1}` : undefined,
       })),
       patients: list.filter((w) => w.resourceType === 'Patient').map((w) => w.id),
