@@ -180,7 +180,13 @@ export function registerAdminRoutes(app: FastifyInstance, env: AuthEnv): void {
       throw badRequest('format must be json or csv', 'format');
     }
     const page = await queryAudit(env.db, principal.practiceId, query);
-    await record(principal, 'audit-report', `audit report ${JSON.stringify({ ...query, format })}`, 'R');
+    await record(
+      principal,
+      'audit-report',
+      `audit report ${JSON.stringify({ ...query, format })}`,
+      'R',
+      query.patient ? [query.patient] : []
+    );
     if (format === 'csv') {
       return reply
         .type('text/csv; charset=utf-8')
