@@ -5,6 +5,7 @@ import { command as importCommand } from './importCommand.js';
 import { serveCommand } from './serve.js';
 import { command as userCommand } from './userCommand.js';
 import { command as clientCommand } from './clientCommand.js';
+import { command as auditCommand } from './auditCommand.js';
 
 const program = new Command();
 program
@@ -21,5 +22,6 @@ program.addCommand(importCommand());
 program.addCommand(exportCommand());
 program.addCommand(userCommand());
 program.addCommand(clientCommand());
+program.addCommand(auditCommand());
 
 await program.parseAsync(process.argv);
