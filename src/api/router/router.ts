@@ -27,6 +27,7 @@ import {
 } from '../../store/repository.js';
 import { executeSearch } from '../../store/search/execute.js';
 import { applyWrites } from '../../store/writes.js';
+import { auditEventRequest } from './auditEvents.js';
 import { capabilityStatement } from './capabilities.js';
 import { resourceResponse } from './respond.js';
 import { processBundle } from './bundle.js';
@@ -87,6 +88,7 @@ export async function routeFhirRequest(env: RouterEnv, req: FhirRequest): Promis
   }
   const repo = new Repository(conn(env));
   authorize(env, req, segments);
+  if (type === 'AuditEvent') return auditEventRequest(env, req, segments);
 
   // /Type
   if (segments.length === 1) {
