@@ -11,6 +11,7 @@ import fastifyCookie from '@fastify/cookie';
 import { AuditWriter } from '../auth/audit/writer.js';
 import { DEFAULT_SESSION_LIMITS } from '../auth/sessions.js';
 import { registerAmendmentRoutes } from './amendmentRoutes.js';
+import { registerPrintRoutes } from './printRoutes.js';
 import { registerAdminRoutes } from './auth/adminRoutes.js';
 import { authenticate, type AuthEnv } from './auth/authenticate.js';
 import { registerAuthRoutes } from './auth/authRoutes.js';

@@ -1,4 +1,9 @@
+import os from 'node:os';
+import path from 'node:path';
 import { Command } from 'commander';
+import { auditRow } from '../auth/audit/events.js';
+import { insertAudit } from '../auth/audit/writer.js';
+import { systemPrincipal } from '../auth/principal.js';
 import { withOneLineErrors } from './importCommand.js';
 import { readServerInfo } from './serverInfo.js';
 import { isResourceType, loadDefinitions } from '../fhir/definitions.js';
@@ -90,6 +95,19 @@ async function runExport(dir: string, flags: ExportFlags): Promise<number> {
     });
     progress.stop();
     const total = files.reduce((n, f) => n + f.count, 0);
+    // An export is a disclosure of the whole record set: always on the audit trail (ASTM E2147 "copy/export").
+    await insertAudit(db, target.practice, [
+      auditRow({
+        principal: {
+          ...systemPrincipal(target.practice, 'command line'),
+          name: `medassist export (${os.userInfo().username})`,
+        },
+        action: 'E',
+        subtype: 'export',
+        category: 'bulk export',
+        description: `${total} resources to ${path.resolve(dir)}: ${files.map((f) => `${f.resourceType} ${f.count}`).join(', ')}`,
+      }),
+    ]);
     console.log(
       `Exported ${total} resources of practice "${target.practice}" to ${dir} in ${((performance.now() - start) / 1000).toFixed(1)} s:`
     );
