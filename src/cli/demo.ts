@@ -1,7 +1,12 @@
 import { Command } from 'commander';
 import { processBundle } from '../api/router/bundle.js';
 import { routeFhirRequest } from '../api/router/router.js';
+import { auditRow } from '../auth/audit/events.js';
+import { insertAudit } from '../auth/audit/writer.js';
+import { systemPrincipal, type Principal } from '../auth/principal.js';
+import { createUser, findUserByUsername, USERNAME_RE } from '../auth/users.js';
 import { generateDemoClinic } from '../clinic/demo/index.js';
+import { DEMO_PASSWORD, DEMO_USERS, demoUsername } from '../clinic/demo/users.js';
 import { ConfigError, parseDatabaseAndPractice } from '../config.js';
 import { loadDefinitions } from '../fhir/definitions.js';
 import { isOutcomeError } from '../fhir/outcome.js';
@@ -12,8 +17,9 @@ import { migrate } from '../store/migrate.js';
 import { defaultPracticeName, ensurePractice } from '../store/practice.js';
 
 /**
- * Loads the demo clinic (deterministic synthetic data, no real people) into a practice. Every entry is
- * a PUT to a fixed id, so loading twice changes nothing.
+ * Loads the demo clinic (deterministic synthetic data, no real people) into a practice, then its demo users
+ * (one per role, src/clinic/demo/users.ts). Every entry is a PUT to a fixed id and existing users are kept,
+ * so loading twice changes nothing. The writes are attributed to "medassist demo loader" in the audit trail.
  */
 export async function loadDemoClinic(
   db: Database,
@@ -22,7 +28,8 @@ export async function loadDemoClinic(
 ): Promise<number> {
   const log = options.log ?? ((line: string) => console.log(line));
   const bundles = generateDemoClinic({ today: options.today ?? new Date(), patients: options.patients });
-  const env = { db, ctx: { practiceId, baseUrl: 'http://127.0.0.1/fhir/R4' } };
+  const principal = systemPrincipal(practiceId, 'demo loader');
+  const env = { db, ctx: { practiceId, baseUrl: 'http://127.0.0.1/fhir/R4', principal } };
   const total = bundles.reduce((n, b) => n + (b.entry?.length ?? 0), 0);
   log(`medassist: loading the demo clinic (${bundles.length - 1} patients, ${total} resources)...`);
   const started = Date.now();
@@ -41,7 +48,64 @@ export async function loadDemoClinic(
   log(
     `medassist: demo clinic loaded: ${total} resources in ${seconds.toFixed(1)} s (${Math.round(total / seconds)}/s)`
   );
+  await createDemoUsers(db, practiceId, log, principal);
   return total;
+}
+
+/**
+ * Creates the demo users that do not exist yet, each with the demo password, and audits each creation.
+ * A username already taken (by this practice's earlier load, or by another practice) is left alone.
+ */
+export async function createDemoUsers(
+  db: Database,
+  practiceId: string,
+  log: (line: string) => void = (line) => console.log(line),
+  principal: Principal = systemPrincipal(practiceId, 'demo loader')
+): Promise<void> {
+  const created: string[] = [];
+  for (const demoUser of DEMO_USERS) {
+    const username = demoUsername(practiceId, demoUser);
+    if (!USERNAME_RE.test(username)) {
+      log(`medassist: demo user ${username} skipped: the practice id is too long for a username`);
+      continue;
+    }
+    const existing = await findUserByUsername(db, username);
+    if (existing) {
+      if (existing.practice_id !== practiceId) {
+        log(`medassist: demo user ${username} skipped: the username belongs to another practice`);
+      }
+      continue;
+    }
+    try {
+      await createUser(db, practiceId, {
+        username,
+        displayName: demoUser.displayName,
+        roles: [...demoUser.roles],
+        permissions: [...demoUser.permissions],
+        password: DEMO_PASSWORD,
+        practitionerId: demoUser.practitionerId ?? null,
+      });
+    } catch (err) {
+      // Another process made it between the look-up and the insert: it exists, which is all we need.
+      if (isOutcomeError(err) && err.status === 409) {
+        continue;
+      }
+      throw err;
+    }
+    await insertAudit(db, practiceId, [
+      auditRow({
+        principal,
+        action: 'C',
+        subtype: 'user-create',
+        category: 'user accounts',
+        description: `created demo user ${username} with roles ${demoUser.roles.join(', ')}`,
+      }),
+    ]);
+    created.push(username);
+  }
+  if (created.length > 0) {
+    log(`medassist: demo users created: ${created.join(', ')} (password in README.md, demo only)`);
+  }
 }
 
 export function command(): Command {

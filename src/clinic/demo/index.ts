@@ -7,7 +7,7 @@
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { ClinicClock } from './clock.js';
 import { patientChart } from './history.js';
-import { patientProfile } from './people.js';
+import { patientKey, patientProfile, RESTRICTED_PATIENT_NUMBER } from './people.js';
 import { practiceResources } from './practice.js';
 import { planAppointments } from './schedule.js';
 
@@ -23,6 +23,12 @@ export interface DemoOptions {
 }
 
 export const DEMO_DEFAULTS = { patients: 500, seed: 1, timeZone: 'America/Chicago' } as const;
+
+/**
+ * The demo patient whose chart is restricted (v3-Confidentiality R): a staff member who is also a patient.
+ * Users see it only through emergency access. Present when at least 32 patients are loaded.
+ */
+export const RESTRICTED_DEMO_PATIENT = `demo-pat-${patientKey(RESTRICTED_PATIENT_NUMBER)}`;
 
 /**
  * Returns transaction Bundles to post in order: first the practice (Organizations, Locations, Practitioners,

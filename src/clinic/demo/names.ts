@@ -338,6 +338,9 @@ export const NAMED_PATIENTS: ReadonlyMap<number, { name: PersonName; sex: 'male'
   [314, { name: { given: ['Daniel', 'Lee'], family: 'Brooks', hispanic: false }, sex: 'male' }],
   [378, { name: { given: ['María'], family: 'Hernández', hispanic: true }, sex: 'female' }],
   [45, { name: { given: ['Nathaniel'], family: 'Ellsworth-Kaur', hispanic: false }, sex: 'male' }],
+  // Jamal Pettigrew, a medical assistant of the practice (practice.ts STAFF demo-prac-07), is also its patient:
+  // his chart is restricted (people.ts RESTRICTED_PATIENT_NUMBER), so his colleagues do not browse it.
+  [32, { name: { given: ['Jamal'], family: 'Pettigrew', hispanic: false }, sex: 'male' }],
 ]);
 
 /** Patients with the same name as an earlier one, by 1-based patient number: their birth dates must differ. */

@@ -43,6 +43,20 @@ export interface PatientProfile {
   readonly adultBmi: number;
 }
 
+/**
+ * The patient whose chart is restricted: Jamal Pettigrew, who works here as a medical assistant (names.ts).
+ * Staff are patients of their own clinic, and their colleagues must not browse their charts: the label hides
+ * the chart from every user but one who opens it with emergency access (src/auth/policy.ts).
+ */
+export const RESTRICTED_PATIENT_NUMBER = 32;
+
+/** v3-Confidentiality R, the label src/auth/policy.ts isRestrictedPatient looks for. */
+const RESTRICTED_LABEL = {
+  system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality',
+  code: 'R',
+  display: 'restricted',
+} as const;
+
 export function patientKey(number: number): string {
   return String(number).padStart(4, '0');
 }
@@ -152,6 +166,9 @@ export function patientResource(profile: PatientProfile, clock: ClinicClock): Pa
   const patient: Patient = {
     resourceType: 'Patient',
     id: profile.id,
+    ...(profile.number === RESTRICTED_PATIENT_NUMBER
+      ? { meta: { security: [{ ...RESTRICTED_LABEL }] } }
+      : {}),
     identifier: [
       {
         use: 'usual',

@@ -11,7 +11,9 @@ import type {
   StructureDefinition,
 } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateDemoClinic } from '../../../src/clinic/demo/index.js';
+import { generateDemoClinic, RESTRICTED_DEMO_PATIENT } from '../../../src/clinic/demo/index.js';
+import * as e2ePatients from '../../e2e/demoPatients.js';
+import type { DemoPersona } from '../../e2e/demoPatients.js';
 
 // Tuesday 10 March 2026, 10:30 in Chicago (CDT, UTC-5: daylight saving time began two days earlier).
 const NOW = new Date('2026-03-10T15:30:00Z');
@@ -433,6 +435,33 @@ describe('generateDemoClinic', () => {
     expect(spanish.length).toBeGreaterThan(0);
     expect(patients.some((patient) => patient.telecom?.some((t) => t.system === 'email'))).toBe(true);
     expect(patients.some((patient) => !patient.telecom?.some((t) => t.system === 'email'))).toBe(true);
+  });
+
+  it('restricts exactly one chart: a medical assistant of the practice who is also its patient', () => {
+    const confidentiality = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
+    const restricted = ofType('Patient').filter((patient) =>
+      patient.meta?.security?.some((label) => label.system === confidentiality)
+    );
+    expect(restricted.map((patient) => patient.id)).toEqual([RESTRICTED_DEMO_PATIENT]);
+    const [patient] = restricted;
+    // v3-Confidentiality R "restricted" (terminology.hl7.org CodeSystem-v3-Confidentiality).
+    expect(patient.meta?.security).toEqual([{ system: confidentiality, code: 'R', display: 'restricted' }]);
+    const staffMember = ofType('Practitioner').find(
+      (p) =>
+        p.name?.[0].family === patient.name?.[0].family &&
+        p.name?.[0].given?.[0] === patient.name?.[0].given?.[0]
+    );
+    expect(staffMember?.id).toBe('demo-prac-07');
+    const age = (NOW.getTime() - Date.parse(patient.birthDate ?? '')) / (365.25 * 86_400_000);
+    expect(age).toBeGreaterThanOrEqual(18);
+    // Not a persona of the end-to-end tests, whose charts must open for every role.
+    const personaIds = Object.values(e2ePatients)
+      .filter((value): value is DemoPersona => typeof value === 'object' && value !== null && 'id' in value)
+      .map((persona) => persona.id);
+    expect(personaIds.length).toBeGreaterThan(0);
+    expect(personaIds).not.toContain(RESTRICTED_DEMO_PATIENT);
+    // Loaded by the smaller panels the tests use (40 in test/process, 320 in test/e2e).
+    expect(RESTRICTED_DEMO_PATIENT <= 'demo-pat-0040').toBe(true);
   });
 
   it('gives every patient coverage, 1-5 coded conditions, and a mix of allergy records', () => {
