@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
-import { createClient } from '../auth/clients.js';
+import { createClient, revokeClient } from '../auth/clients.js';
 import { writeServerInfo } from './serverInfo.js';
-import { buildApp } from '../api/app.js';
+import { buildApp, type HttpsOptions } from '../api/app.js';
 import { ConfigError, parseServerConfig } from '../config.js';
 import { loadDefinitions } from '../fhir/definitions.js';
 import { openDatabase, redactUrl } from '../store/db.js';
@@ -10,6 +10,20 @@ import { FolderInUseError } from '../store/lock.js';
 import { analyze, scheduleAnalyze } from '../store/maintenance.js';
 import { migrate } from '../store/migrate.js';
 import { countResources, defaultPracticeName, ensurePractice } from '../store/practice.js';
+
+/**
+ * TLS 1.2 cipher suites: ECDHE key exchange (forward secrecy) with AEAD encryption only (AES-GCM,
+ * ChaCha20-Poly1305), as ONC 170.315(d)(9) and NIST SP 800-52r2 ask. TLS 1.3's suites are all AEAD and are
+ * set apart by Node (tls.DEFAULT_CIPHERS), so this list only narrows TLS 1.2.
+ */
+export const AEAD_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -28,8 +42,14 @@ export function serveCommand(): Command {
     .option('--base-url <url>', 'public FHIR base URL, if behind a proxy (MEDASSIST_BASE_URL)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|silent (MEDASSIST_LOG_LEVEL, default info)')
     .option('--load-demo', 'load the demo clinic if the practice is empty (what `npm start` does)')
-    .option('--idle-minutes <n>', 'sign-out after this many idle minutes, 1-30 (MEDASSIST_IDLE_MINUTES, default 15)')
-    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS, TLS 1.2+ only, with HSTS (MEDASSIST_TLS_CERT)')
+    .option(
+      '--idle-minutes <n>',
+      'sign-out after this many idle minutes, 1-30 (MEDASSIST_IDLE_MINUTES, default 15)'
+    )
+    .option(
+      '--tls-cert <file>',
+      'PEM certificate: serve HTTPS, TLS 1.2+ only, with HSTS (MEDASSIST_TLS_CERT)'
+    )
     .option('--tls-key <file>', 'PEM private key for --tls-cert (MEDASSIST_TLS_KEY)')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       await serve(opts);
@@ -74,14 +94,25 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
   }
   await migrate(db);
   await ensurePractice(db, config.practice, defaultPracticeName(config.practice));
-  if (opts.loadDemo && (await countResources(db, config.practice)) === 0) {
-    const { loadDemoClinic } = await import('./demo.js');
-    await loadDemoClinic(db, config.practice);
+  if (opts.loadDemo) {
+    const { createDemoUsers, loadDemoClinic } = await import('./demo.js');
+    if ((await countResources(db, config.practice)) === 0) {
+      await loadDemoClinic(db, config.practice);
+    } else {
+      // A demo loaded by an older medassist has no users: add them so someone can sign in.
+      await createDemoUsers(db, config.practice);
+    }
   }
-  let https: { key: Buffer; cert: Buffer; minVersion: 'TLSv1.2' } | undefined;
+  let https: HttpsOptions | undefined;
   if (config.tlsCert && config.tlsKey) {
     try {
-      https = { cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey), minVersion: 'TLSv1.2' };
+      https = {
+        cert: fs.readFileSync(config.tlsCert),
+        key: fs.readFileSync(config.tlsKey),
+        minVersion: 'TLSv1.2',
+        ciphers: AEAD_CIPHERS,
+        honorCipherOrder: true,
+      };
     } catch (err) {
       console.error(`medassist: cannot read the TLS files: ${(err as Error).message}`);
       process.exit(2);
@@ -90,9 +121,20 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
   await analyze(db);
   const stopAnalyze = scheduleAnalyze(db);
   const app = buildApp({ db, config: { ...config, tls: https !== undefined }, https });
+  /** The API client this run made for the local command line (server.json), revoked at a clean shutdown. */
+  let cliClient: string | undefined;
   const shutdown = async (): Promise<void> => {
     stopAnalyze();
     await app.close();
+    if (cliClient) {
+      try {
+        await revokeClient(db, config.practice, cliClient);
+      } catch (err) {
+        console.error(
+          `medassist: could not revoke the command-line client ${cliClient}: ${(err as Error).message}`
+        );
+      }
+    }
     await db.close();
     process.exit(0);
   };
@@ -107,7 +149,13 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
       // Lets `medassist import` and other commands find the server that owns this folder and work through it.
       // It also holds an API client made for this run (the file is readable by this user only): the
       // command line on this machine authenticates with it.
-      const client = await createClient(db, config.practice, `medassist command line (server pid ${process.pid})`, 'system/*.cruds');
+      const client = await createClient(
+        db,
+        config.practice,
+        `medassist command line (server pid ${process.pid})`,
+        'system/*.cruds'
+      );
+      cliClient = client.client_id;
       writeServerInfo(config.database.dir, {
         pid: process.pid,
         url: `${address}/fhir/R4`,

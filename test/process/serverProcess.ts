@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import https from 'node:https';
 import path from 'node:path';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/medassist.js');
@@ -9,11 +10,28 @@ export interface RunningServer {
   output: () => string;
 }
 
+export interface StartOptions {
+  /** The server speaks HTTPS (started with --tls-cert/--tls-key): /healthz is polled over TLS trusting `ca`. */
+  https?: { ca: string | Buffer };
+}
+
+/** GET /healthz over HTTPS, trusting only `ca` (fetch cannot be given a CA of its own). */
+function httpsHealthy(url: string, ca: string | Buffer): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = https.get(`${url}/healthz`, { ca }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+  });
+}
+
 /** Starts `medassist serve` as a real child process and waits for /healthz. */
 export async function startServer(
   args: string[],
   port: number,
-  env: NodeJS.ProcessEnv = {}
+  env: NodeJS.ProcessEnv = {},
+  options: StartOptions = {}
 ): Promise<RunningServer> {
   const proc = spawn(
     process.execPath,
@@ -26,24 +44,31 @@ export async function startServer(
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const url = `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`;
+  // Generous: on a busy CI machine a start (migrations, definitions) has been seen to take 50 s.
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) {
       throw new Error(`server exited with ${proc.exitCode}: ${out}`);
     }
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok) {
+    if (options.https) {
+      if (await httpsHealthy(url, options.https.ca)) {
         return { proc, url, output: () => out };
       }
-    } catch {
-      // not up yet
+    } else {
+      try {
+        const res = await fetch(`${url}/healthz`);
+        if (res.ok) {
+          return { proc, url, output: () => out };
+        }
+      } catch {
+        // not up yet
+      }
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   proc.kill('SIGKILL');
-  throw new Error(`server did not answer /healthz within 60 s: ${out}`);
+  throw new Error(`server did not answer /healthz within 120 s: ${out}`);
 }
 
 /** Runs the medassist command to completion. */
@@ -84,15 +109,32 @@ export async function stop(server: RunningServer, signal: NodeJS.Signals = 'SIGT
  * An API client with full access in a practice, made with `medassist client create` (before the server
  * starts on a PGlite folder: then only the server may open it), and a token for it from the running server.
  */
-export async function createCliClient(database: string, practice: string): Promise<{ client_id: string; client_secret: string }> {
-  const run = await runCli(['client', 'create', '--name', 'test client', '--scope', 'system/*.cruds', '--database', database, '--practice', practice]);
+export async function createCliClient(
+  database: string,
+  practice: string
+): Promise<{ client_id: string; client_secret: string }> {
+  const run = await runCli([
+    'client',
+    'create',
+    '--name',
+    'test client',
+    '--scope',
+    'system/*.cruds',
+    '--database',
+    database,
+    '--practice',
+    practice,
+  ]);
   if (run.code !== 0) {
     throw new Error(`client create failed (${run.code}): ${run.stderr}`);
   }
   return JSON.parse(run.stdout) as { client_id: string; client_secret: string };
 }
 
-export async function clientToken(origin: string, client: { client_id: string; client_secret: string }): Promise<string> {
+export async function clientToken(
+  origin: string,
+  client: { client_id: string; client_secret: string }
+): Promise<string> {
   const res = await fetch(`${origin}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
