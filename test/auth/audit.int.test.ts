@@ -411,6 +411,45 @@ describe.each(testEngines())('audit trail [%s]', (engine) => {
     expect(swapped.problems.map((p) => p.practiceId)).toEqual(Array(5).fill(ctx.practiceId));
   });
 
+  it('the chain stays consecutive when reads share one INSERT (group commit) and a transaction writes several kinds of change', async () => {
+    const ctx = await newPractice(h.db, 'audit');
+    const patientId = await createPatient(h, ctx, 'Varga');
+    const other = await newPractice(h.db, 'audit');
+    const otherPatient = await createPatient(h, other, 'Varga');
+    // Reads of two practices at once: the writer batches them, one INSERT per practice.
+    const reads = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2 === 0
+          ? fhir(h.app, ctx, { method: 'GET', url: `Patient/${patientId}` })
+          : fhir(h.app, other, { method: 'GET', url: `Patient/${otherPatient}` })
+      )
+    );
+    expect(reads.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const bundle = await fhir(h.app, ctx, {
+      method: 'POST',
+      url: '',
+      body: {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          { resource: heartRate(patientId, 70), request: { method: 'POST', url: 'Observation' } },
+          {
+            resource: { ...patientBody('Varga-Nagy'), id: patientId },
+            request: { method: 'PUT', url: `Patient/${patientId}` },
+          },
+        ],
+      },
+    });
+    expect(bundle.status).toBe(200);
+    const rows = await auditRows(h.db, ctx.practiceId);
+    // 1 create, 10 reads, then the transaction's create and update records.
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    expect(rows.slice(-2).map((r) => r.action)).toEqual(['C', 'U']);
+    for (const id of [ctx.practiceId, other.practiceId]) {
+      expect(await verifyAuditChain(h.db, id)).toMatchObject({ ok: true, problems: [] });
+    }
+  });
+
   it('verifyAuditChain: a record rewritten with a recomputed hash shows where the next record no longer links', async () => {
     const ctx = await newPractice(h.db, 'audit');
     const patientId = await createPatient(h, ctx, 'Dubois');
