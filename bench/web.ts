@@ -172,9 +172,18 @@ export async function searchToChart(
     const server = await startServer(['--database', database], opts.port);
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     try {
+      // Signed in as the demo medical assistant (README's demo users): the session cookie is shared by the
+      // context's pages and its API requests.
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const signIn = await context.request.post(`${server.url}/auth/sign-in`, {
+        data: { username: 'ma', password: 'Riverbend-demo-2026' },
+      });
+      if (!signIn.ok()) {
+        throw new Error(`demo sign-in answered ${signIn.status()}`);
+      }
       // Patients with a blood pressure on record (newborns and new patients have none).
       const withBp = new Set<string>();
-      const res = await fetch(
+      const res = await context.request.get(
         `${server.url}/fhir/R4/Observation?code=http://loinc.org|85354-9&_elements=subject&_count=1000`
       );
       const bundle = (await res.json()) as { entry?: { resource?: { subject?: { reference?: string } } }[] };
@@ -183,7 +192,6 @@ export async function searchToChart(
       for (let n = 1; n <= opts.patients && mrns.length < opts.runs + 2; n += 3) {
         if (withBp.has(`Patient/demo-pat-${String(n).padStart(4, '0')}`)) mrns.push(`RB${100000 + 7 * n}`);
       }
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const headingMs: number[] = [];
       const valuesMs: number[] = [];
       for (const [i, mrn] of mrns.entries()) {
