@@ -90,6 +90,8 @@ export function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose
             value={user.password}
             onChange={(event) => set({ password: event.currentTarget.value })}
             error={fieldErrorMessage(error, 'password')}
+            // Mantine marks only the wrapper; the field itself says it is invalid.
+            aria-invalid={fieldErrorMessage(error, 'password') ? true : undefined}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>

@@ -85,6 +85,8 @@ export function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: ()
             value={form.password}
             onChange={(event) => set({ password: event.currentTarget.value })}
             error={fieldErrorMessage(error, 'password')}
+            // Mantine marks only the wrapper; the field itself says it is invalid.
+            aria-invalid={fieldErrorMessage(error, 'password') ? true : undefined}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

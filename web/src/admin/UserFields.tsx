@@ -22,7 +22,7 @@ export function AccessFields({
     <Stack gap="sm">
       <MultiSelect
         label="Roles"
-        description="What the user may read and change (see docs/security/access-matrix.md)."
+        description="What the user may read and change."
         data={ROLE_OPTIONS}
         value={roles}
         onChange={(value) => onChange({ roles: value })}

@@ -12,12 +12,7 @@ export function UserSlot() {
   return (
     <Menu position="bottom-end" width={220} shadow="md">
       <Menu.Target>
-        <UnstyledButton
-          aria-label={`${user.displayName}, ${roles}: account menu`}
-          px={6}
-          py={2}
-          style={{ flexShrink: 0, borderRadius: 'var(--mantine-radius-sm)' }}
-        >
+        <UnstyledButton px={6} py={2} style={{ flexShrink: 0, borderRadius: 'var(--mantine-radius-sm)' }}>
           <Group gap={6} wrap="nowrap">
             <IconUserCircle size={22} aria-hidden stroke={1.5} />
             <Stack gap={0}>
@@ -28,6 +23,7 @@ export function UserSlot() {
                 {roles}
               </Text>
             </Stack>
+            <span className="visually-hidden">(account menu)</span>
             <IconChevronDown size={14} aria-hidden />
           </Group>
         </UnstyledButton>

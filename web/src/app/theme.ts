@@ -35,6 +35,8 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
     '--mantine-color-placeholder': 'var(--mantine-color-gray-6)',
     '--mantine-color-body': '#f6f7f9',
+    // The hovered active nav link: indigo-9 text needs a lighter background than Mantine's indigo-2.
+    '--mantine-color-indigo-light-hover': 'var(--mantine-color-indigo-1)',
   },
   dark: {},
 });

@@ -65,6 +65,8 @@ export function PasswordStep() {
           value={password}
           onChange={(event) => setPassword(event.currentTarget.value)}
           error={passwordError}
+          // Mantine marks only the wrapper; the field itself says it is invalid.
+          aria-invalid={passwordError ? true : undefined}
         />
         <Button type="submit" loading={action.pending} disabled={!username.trim() || !password}>
           Sign in

@@ -5,7 +5,8 @@ import { FhirError } from '../fhir/FhirError';
 
 /**
  * Loading, error and empty states of one query, said plainly; `children` renders the data.
- * An outage is also announced by the server banner, so here it is a short line.
+ * An outage is also announced by the server banner, so here it is a short line; data the user's role does
+ * not read (403) is said calmly, as it is expected.
  */
 export function QueryState<T>({
   query,
@@ -27,6 +28,14 @@ export function QueryState<T>({
     );
   }
   if (query.isError) {
+    // 403: the role does not read this kind of data (e.g. the front desk and clinical data): not a fault.
+    if (query.error instanceof FhirError && query.error.status === 403) {
+      return (
+        <Text size="sm" c="dimmed">
+          Not shown to your role.
+        </Text>
+      );
+    }
     const unreachable = query.error instanceof FhirError && query.error.unreachable;
     return (
       <Text size="sm" c="red.9" role="alert">
