@@ -124,6 +124,7 @@ export function buildApp({
   registerAuthRoutes(app, authEnv, 'medassist');
   registerOAuthRoutes(app, authEnv, limiter);
   registerAdminRoutes(app, authEnv);
+  registerPrintRoutes(app, authEnv);
   registerAmendmentRoutes(
     app,
     authEnv,

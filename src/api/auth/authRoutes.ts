@@ -34,6 +34,8 @@ import { AttemptLimiter } from './rateLimit.js';
 /** Sign-in, second factor, sessions and break-glass: the routes of docs/security/auth-api.md. */
 export function registerAuthRoutes(app: FastifyInstance, env: AuthEnv, issuer: string): void {
   const limiter = new AttemptLimiter();
+  const tooMany = (): Error =>
+    tooManyRequests('too many failed sign-in attempts from this address; wait a few minutes');
   const meta = (request: FastifyRequest): SignInMeta => ({
     address: clientAddress(request),
     userAgent: request.headers['user-agent'],
@@ -54,21 +56,19 @@ export function registerAuthRoutes(app: FastifyInstance, env: AuthEnv, issuer: s
 
   app.post('/auth/sign-in', async (request, reply) => {
     requireJson(request);
-    if (!limiter.allow(clientAddress(request), env.now().getTime())) {
-      throw tooManyRequests('too many sign-in attempts from this address; wait a few minutes');
-    }
-    const result = await signIn(env.db, request.body, meta(request));
+    const result = await limiter.attempt(clientAddress(request), env.now().getTime(), tooMany, () =>
+      signIn(env.db, request.body, meta(request))
+    );
     setSessionCookie(reply, result.token, env.limits);
     return reply.send(answer(result.stage, await byToken(result.token)));
   });
 
   app.post('/auth/mfa/verify', async (request, reply) => {
     requireJson(request);
-    if (!limiter.allow(clientAddress(request), env.now().getTime())) {
-      throw tooManyRequests('too many attempts from this address; wait a few minutes');
-    }
     const active = await sessionOf(request, env);
-    const token = await verifySecondFactor(env.db, active, request.body, meta(request));
+    const token = await limiter.attempt(clientAddress(request), env.now().getTime(), tooMany, () =>
+      verifySecondFactor(env.db, active, request.body, meta(request))
+    );
     setSessionCookie(reply, token, env.limits);
     return reply.send(answer('signed-in', await byToken(token)));
   });

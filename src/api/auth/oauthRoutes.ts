@@ -17,9 +17,6 @@ const oauthError = (status: number, code: string, text: string, field?: string):
  */
 export function registerOAuthRoutes(app: FastifyInstance, env: AuthEnv, limiter: AttemptLimiter): void {
   app.post('/oauth2/token', async (request, reply) => {
-    if (!limiter.allow(clientAddress(request), env.now().getTime())) {
-      throw new OutcomeError(429, outcome('error', 'throttled', 'too many token requests from this address'));
-    }
     const body = typeof request.body === 'string' ? new URLSearchParams(request.body) : new URLSearchParams();
     let clientId = body.get('client_id') ?? '';
     let clientSecret = body.get('client_secret') ?? '';
@@ -36,7 +33,16 @@ export function registerOAuthRoutes(app: FastifyInstance, env: AuthEnv, limiter:
     if (!clientId || !clientSecret || clientId.length > 100 || clientSecret.length > 200) {
       throw oauthError(401, 'invalid_client', 'client_id and client_secret are required', 'client_id');
     }
-    const token = await issueToken(env.db, clientId, clientSecret, body.get('scope') ?? undefined, env.now());
+    const token = await limiter.attempt(
+      clientAddress(request),
+      env.now().getTime(),
+      () =>
+        new OutcomeError(
+          429,
+          outcome('error', 'throttled', 'too many failed token requests from this address')
+        ),
+      () => issueToken(env.db, clientId, clientSecret, body.get('scope') ?? undefined, env.now())
+    );
     return reply.header('cache-control', 'no-store').send(token);
   });
 
