@@ -110,8 +110,10 @@ describe('sign-out', () => {
     }));
     expect(left).toEqual({ localStorage: [], sessionStorage: [], indexedDB: [] });
 
-    // The session is over on the server too.
-    expect(await b.page.evaluate(async () => (await fetch('/auth/session')).status)).toBe(401);
+    // The session is over on the server too (the screen does not wait for the server to say so).
+    await expect
+      .poll(() => b.page.evaluate(async () => (await fetch('/auth/session')).status), { timeout: 10_000 })
+      .toBe(401);
 
     // Signing in again returns to the chart the MA was on.
     await openSignIn(b.page, `/sign-in?next=${encodeURIComponent(chartPath)}`);

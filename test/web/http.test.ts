@@ -6,9 +6,11 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import type * as Http from '../../web/src/fhir/http.js';
 import type * as Store from '../../web/src/auth/sessionStore.js';
 import type { Session } from '../../web/src/auth/session.js';
+import type * as AuthApi from '../../web/src/auth/authApi.js';
 
 let http: typeof Http;
 let store: typeof Store;
+let authApi: typeof AuthApi;
 
 const SESSION: Session = {
   user: {
@@ -34,6 +36,7 @@ beforeAll(async () => {
   vi.stubGlobal('BroadcastChannel', undefined);
   store = await import('../../web/src/auth/sessionStore.js');
   http = await import('../../web/src/fhir/http.js');
+  authApi = await import('../../web/src/auth/authApi.js');
 });
 
 beforeEach(() => {
@@ -130,5 +133,44 @@ describe('send', () => {
     expect(await http.sendJson('/admin/audit-settings', {})).toEqual({ ok: true });
     answer = () => new Response(null, { status: 204 });
     expect(await http.sendJson('/auth/sign-out', { method: 'POST' })).toBeUndefined();
+  });
+});
+
+describe('signOutWithRetries', () => {
+  it('sends the token it was given, even after the session was forgotten here', async () => {
+    answer = () => new Response(null, { status: 204 });
+    store.forgetSession(false);
+    expect(await authApi.signOutWithRetries('csrf-123')).toBe(true);
+    expect(calls.map((c) => [c.url, c.headers.get('x-csrf-token')])).toEqual([
+      ['/auth/sign-out', 'csrf-123'],
+    ]);
+  });
+
+  it('retries while the server cannot be reached, and says whether it got through', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    let failures = 2;
+    vi.stubGlobal('fetch', async () => {
+      if (failures-- > 0) throw new TypeError('network down');
+      return new Response(null, { status: 204 });
+    });
+    const ended = authApi.signOutWithRetries('csrf-123');
+    await vi.runAllTimersAsync();
+    expect(await ended).toBe(true);
+
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('network down');
+    });
+    const never = authApi.signOutWithRetries('csrf-123');
+    await vi.runAllTimersAsync();
+    expect(await never).toBe(false);
+  });
+
+  it('counts an already ended session (401) as signed out, and does not retry a refusal (403)', async () => {
+    answer = () => outcome(401, 'login');
+    expect(await authApi.signOutWithRetries('csrf-123')).toBe(true);
+    answer = () => outcome(403, 'forbidden');
+    calls.length = 0;
+    expect(await authApi.signOutWithRetries('wrong')).toBe(false);
+    expect(calls).toHaveLength(1);
   });
 });

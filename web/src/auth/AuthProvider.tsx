@@ -1,11 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { FhirError } from '../fhir/FhirError';
-import { fetchSession, keepAlive, signOut as endOnServer } from './authApi';
+import { fetchSession, keepAlive, signOutWithRetries } from './authApi';
 import { AuthContext, type Auth, type AuthState, type EndedBy } from './authContext';
 import type { SessionAnswer } from './session';
 import {
   adoptSession,
+  csrfToken,
   forgetSession,
   onOtherTabSignedIn,
   onSessionEnded,
@@ -96,24 +97,35 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (state.status === 'signed-out') queryClient.clear();
   }, [state, queryClient]);
 
+  /** Tells the server; if it cannot be told, the sign-in screen says so (the cookie would still open it). */
+  const endOnServer = useCallback(() => {
+    void signOutWithRetries(csrfToken()).then((ended) => {
+      if (!ended) {
+        setState((current) =>
+          current.status === 'signed-out' ? { ...current, serverSignOutFailed: true } : current
+        );
+      }
+    });
+  }, []);
+
   const signOut = useCallback(() => {
-    // The request takes the CSRF token as it starts; the screen is cleared without waiting for the answer.
-    endOnServer().catch(() => undefined);
+    // The token is taken before the session is forgotten; the screen is cleared without waiting.
+    endOnServer();
     forgetSession(true);
     end('by-user');
-  }, [end]);
+  }, [end, endOnServer]);
 
   const restartSignIn = useCallback(() => {
-    endOnServer().catch(() => undefined);
+    endOnServer();
     forgetSession(false);
     setState({ status: 'signed-out' });
-  }, []);
+  }, [endOnServer]);
 
   const timeOut = useCallback(() => {
     // The server ends an idle session by itself; saying so ends it now even if the clocks differ a little.
-    endOnServer().catch(() => undefined);
+    endOnServer();
     reportSessionEnded('timed-out', sessionGeneration());
-  }, []);
+  }, [endOnServer]);
 
   const staySignedIn = useCallback(async () => {
     // The answer itself restarts the idle clock (http.ts notes every answer as activity).

@@ -34,6 +34,14 @@ export default function SignInPage() {
   } else {
     step = (
       <>
+        {state?.serverSignOutFailed && (
+          <Alert color="red" variant="light" mb="md" role="alert" title="Your session may still be open">
+            <Text size="sm">
+              medassist could not reach the server to end your session. Close this browser before you leave
+              the computer, or sign in and sign out again once the network is back.
+            </Text>
+          </Alert>
+        )}
         <EndedNotice endedBy={state?.endedBy} />
         <PasswordStep />
       </>

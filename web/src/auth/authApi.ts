@@ -2,6 +2,7 @@
  * The server's sign-in and session endpoints (docs/security/auth-api.md, "Browser sessions"), typed.
  * Every call goes through fhir/http.ts: the CSRF header, errors as FhirError, 401 handling.
  */
+import { FhirError } from '../fhir/FhirError';
 import { jsonBody, sendJson } from '../fhir/http';
 import type { Session, SessionAnswer } from './session';
 
@@ -42,8 +43,46 @@ export function fetchSession(): Promise<SessionAnswer> {
   return sendJson('/auth/session', { method: 'GET', headers: { accept: 'application/json' } }, ANSWERS_401);
 }
 
-export async function signOut(): Promise<void> {
-  await sendJson('/auth/sign-out', { method: 'POST', ...jsonBody({}) }, ANSWERS_401);
+/**
+ * Ends the session on the server. `csrf` is the session's token, taken before the app forgot the session.
+ * A 401 means it had already ended (timed out, ended elsewhere): that is success too.
+ */
+export async function signOut(csrf: string | undefined): Promise<void> {
+  const body = jsonBody({});
+  try {
+    await sendJson(
+      '/auth/sign-out',
+      {
+        method: 'POST',
+        body: body.body,
+        headers: { ...body.headers, ...(csrf ? { 'x-csrf-token': csrf } : {}) },
+      },
+      ANSWERS_401
+    );
+  } catch (error) {
+    if (error instanceof FhirError && error.status === 401) return;
+    throw error;
+  }
+}
+
+const SIGN_OUT_RETRIES_MS = [1000, 3000, 8000];
+
+/**
+ * Sign-out that does not give up at the first network failure: a session left open on the server would
+ * open again at the next page load. Resolves false when the server could not be told.
+ */
+export async function signOutWithRetries(csrf: string | undefined): Promise<boolean> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await signOut(csrf);
+      return true;
+    } catch (error) {
+      const retry = error instanceof FhirError && (error.unreachable || error.status >= 500);
+      const delay = SIGN_OUT_RETRIES_MS[attempt];
+      if (!retry || delay === undefined) return false;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 export function keepAlive(): Promise<{ session: Session }> {

@@ -13,7 +13,13 @@ export type AuthState =
    * No signed-in session. `pending` is a sign-in half done (password accepted, second factor or MFA
    * enrolment to go), e.g. after a reload in the middle of it.
    */
-  | { status: 'signed-out'; endedBy?: EndedBy; pending?: SessionAnswer }
+  | {
+      status: 'signed-out';
+      endedBy?: EndedBy;
+      pending?: SessionAnswer;
+      /** Sign-out could not reach the server: the session may still be open there. */
+      serverSignOutFailed?: boolean;
+    }
   | { status: 'signed-in'; session: Session };
 
 export interface Auth {

@@ -41,7 +41,8 @@ export async function send(url: string, init: RequestInit, options: SendOptions 
   const method = (init.method ?? 'GET').toUpperCase();
   const headers = new Headers(init.headers);
   const token = csrfToken();
-  if (UNSAFE_METHODS.has(method) && token) headers.set('x-csrf-token', token);
+  // A caller may name the token itself (sign-out retried after the session was forgotten here).
+  if (UNSAFE_METHODS.has(method) && token && !headers.has('x-csrf-token')) headers.set('x-csrf-token', token);
   const generation = sessionGeneration();
   const startedMs = Date.now();
 
