@@ -56,10 +56,22 @@ describe('signInErrorMessage', () => {
 });
 
 describe('mfaErrorMessage', () => {
-  it('tells a wrong TOTP code from a wrong recovery code', () => {
-    const error = new FhirError(401, outcome('security'));
-    expect(mfaErrorMessage(error, 'code', NOW)).toMatch(/^That code is not right/);
-    expect(mfaErrorMessage(error, 'recovery-code', NOW)).toMatch(/^That recovery code is not right/);
+  it('tells a wrong TOTP code from a wrong recovery code (401 naming the field)', () => {
+    const wrong = (field: string) =>
+      new FhirError(401, {
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'login', diagnostics: 'the code is wrong', expression: [field] }],
+      });
+    expect(mfaErrorMessage(wrong('code'), 'code', NOW)).toMatch(/^That code is not right/);
+    expect(mfaErrorMessage(wrong('recoveryCode'), 'recovery-code', NOW)).toMatch(
+      /^That recovery code is not right/
+    );
+  });
+
+  it('says the sign-in expired when the 401 names no field (the half-done session is gone)', () => {
+    expect(mfaErrorMessage(new FhirError(401, outcome('expired')), 'code', NOW)).toMatch(
+      /^This sign-in has expired/
+    );
   });
 });
 

@@ -74,6 +74,12 @@ export function mfaErrorMessage(
   const message = common(error, now, timeZone);
   if (message) return message;
   const fhirError = error as FhirError;
+  // A wrong code names its field (code / recoveryCode); a 401 naming nothing is the half-done sign-in
+  // itself gone (timed out, ended).
+  const namesField = (fhirError.outcome.issue ?? []).some((issue) => (issue.expression ?? []).length > 0);
+  if (fhirError.status === 401 && !namesField) {
+    return 'This sign-in has expired. Choose “Start over” and type your password again.';
+  }
   if (fhirError.status === 401 || fhirError.status === 400) {
     return kind === 'code'
       ? 'That code is not right. Type the 6 digits your authenticator app shows now.'
