@@ -60,43 +60,48 @@ export function command(): Command {
         return;
       }
       let intact = true;
-      const code = await withDatabase('audit verify', flags, async (db, practiceId) => {
-        const report = await verifyAuditChain(db, flags.all ? undefined : practiceId);
-        const problems: ChainProblem[] = [...report.problems];
-        if (expected) {
-          const end = report.chains.find((c) => c.practiceId === practiceId);
-          const hash = await auditHashAt(db, practiceId, expected.seq);
-          if (hash === undefined || (end?.lastSeq ?? 0) < expected.seq) {
-            problems.push({
-              practiceId,
-              seq: expected.seq,
-              problem: 'removed',
-              detail: `record ${expected.seq}, which an earlier run saw, is missing`,
-            });
-          } else if (hash !== expected.hash) {
-            problems.push({
-              practiceId,
-              seq: expected.seq,
-              problem: 'altered',
-              detail: `record ${expected.seq} has another hash than an earlier run saw`,
-            });
+      const code = await withDatabase(
+        'audit verify',
+        flags,
+        async (db, practiceId) => {
+          const report = await verifyAuditChain(db, flags.all ? undefined : practiceId);
+          const problems: ChainProblem[] = [...report.problems];
+          if (expected) {
+            const end = report.chains.find((c) => c.practiceId === practiceId);
+            const hash = await auditHashAt(db, practiceId, expected.seq);
+            if (hash === undefined || (end?.lastSeq ?? 0) < expected.seq) {
+              problems.push({
+                practiceId,
+                seq: expected.seq,
+                problem: 'removed',
+                detail: `record ${expected.seq}, which an earlier run saw, is missing`,
+              });
+            } else if (hash !== expected.hash) {
+              problems.push({
+                practiceId,
+                seq: expected.seq,
+                problem: 'altered',
+                detail: `record ${expected.seq} has another hash than an earlier run saw`,
+              });
+            }
           }
-        }
-        for (const p of problems) {
-          console.log(`practice ${p.practiceId}: seq ${p.seq} ${p.problem}: ${p.detail}`);
-        }
-        for (const c of report.chains) {
+          for (const p of problems) {
+            console.log(`practice ${p.practiceId}: seq ${p.seq} ${p.problem}: ${p.detail}`);
+          }
+          for (const c of report.chains) {
+            console.log(
+              `practice ${c.practiceId}: ${c.records} records, last seq ${c.lastSeq}, last hash ${c.lastHash}`
+            );
+          }
+          intact = problems.length === 0;
           console.log(
-            `practice ${c.practiceId}: ${c.records} records, last seq ${c.lastSeq}, last hash ${c.lastHash}`
+            intact
+              ? `audit trail intact: ${report.records} records in ${report.practices} practice(s)`
+              : `audit trail NOT intact: ${problems.length} problem(s)`
           );
-        }
-        intact = problems.length === 0;
-        console.log(
-          intact
-            ? `audit trail intact: ${report.records} records in ${report.practices} practice(s)`
-            : `audit trail NOT intact: ${problems.length} problem(s)`
-        );
-      });
+        },
+        { createPractice: false, needPractice: !flags.all }
+      );
       process.exitCode = code === EXIT.ok && !intact ? EXIT.failed : code;
     });
   audit
@@ -137,20 +142,25 @@ export function command(): Command {
         process.exitCode = EXIT.usage;
         return;
       }
-      process.exitCode = await withDatabase('audit report', flags, async (db, practiceId) => {
-        // Recorded before any record is written out (fail closed, as reads are: router.ts recordRead).
-        await insertAudit(db, practiceId, [
-          auditRow({
-            principal: systemPrincipal(practiceId, 'command line'),
-            action: 'R',
-            subtype: 'audit-report',
-            category: 'audit trail',
-            description: `audit report ${JSON.stringify({ ...query, count: undefined, format: flags.format })}`,
-            ...(query.patient ? { patients: [query.patient] } : {}),
-          }),
-        ]);
-        await writeReport(db, practiceId, query, flags.format as 'csv' | 'json');
-      });
+      process.exitCode = await withDatabase(
+        'audit report',
+        flags,
+        async (db, practiceId) => {
+          // Recorded before any record is written out (fail closed, as reads are: router.ts recordRead).
+          await insertAudit(db, practiceId, [
+            auditRow({
+              principal: systemPrincipal(practiceId, 'command line'),
+              action: 'R',
+              subtype: 'audit-report',
+              category: 'audit trail',
+              description: `audit report ${JSON.stringify({ ...query, count: undefined, format: flags.format })}`,
+              ...(query.patient ? { patients: [query.patient] } : {}),
+            }),
+          ]);
+          await writeReport(db, practiceId, query, flags.format as 'csv' | 'json');
+        },
+        { createPractice: false }
+      );
     });
   return audit;
 }

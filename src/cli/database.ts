@@ -3,7 +3,7 @@ import { isOutcomeError } from '../fhir/outcome.js';
 import { openDatabase, type Database } from '../store/db.js';
 import { FolderInUseError } from '../store/lock.js';
 import { migrate } from '../store/migrate.js';
-import { defaultPracticeName, ensurePractice } from '../store/practice.js';
+import { defaultPracticeName, ensurePractice, practiceExists } from '../store/practice.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const;
 
@@ -16,7 +16,8 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3 } as const;
 export async function withDatabase(
   command: string,
   flags: { database?: string; practice?: string },
-  work: (db: Database, practiceId: string) => Promise<void>
+  work: (db: Database, practiceId: string) => Promise<void>,
+  options: { createPractice?: boolean; needPractice?: boolean } = {}
 ): Promise<number> {
   let config;
   try {
@@ -42,7 +43,13 @@ export async function withDatabase(
   }
   try {
     await migrate(db);
-    await ensurePractice(db, config.practice, defaultPracticeName(config.practice));
+    // Making users and clients may start a new practice; reading one (audit) must not invent it.
+    if (options.createPractice !== false) {
+      await ensurePractice(db, config.practice, defaultPracticeName(config.practice));
+    } else if (options.needPractice !== false && !(await practiceExists(db, config.practice))) {
+      console.error(`medassist ${command}: there is no practice "${config.practice}" in this database`);
+      return EXIT.usage;
+    }
     await work(db, config.practice);
     return EXIT.ok;
   } catch (err) {

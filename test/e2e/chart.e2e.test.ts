@@ -13,8 +13,9 @@ import type {
   Observation,
   Patient,
 } from '@medplum/fhirtypes';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ANA, DANIEL, DANIEL_TWIN, JOSE, MARIA, NKDA_CODE, ZOE, type DemoPersona } from './demoPatients.js';
+import { useSessionOf } from './signIn.js';
 import {
   CHART_SECTIONS,
   ORIGIN,
@@ -49,6 +50,10 @@ const clinicDate = (instant: string): string =>
 
 describe('chart', () => {
   const b = useBrowser();
+  // Signed in as the demo medical assistant (one session per file: test/e2e/signIn.ts).
+  beforeEach(async () => {
+    await useSessionOf(b.context, 'ma');
+  });
 
   it('a click on a search result opens the chart; the banner shows name, date of birth, age, MRN and allergies', async () => {
     const patient = await fhirGet<Patient>(`Patient/${JOSE.id}`);
@@ -177,6 +182,10 @@ describe('chart', () => {
 
 describe('chart on a tablet (1024x768)', () => {
   const b = useBrowser({ viewport: { width: 1024, height: 768 } });
+  // Signed in as the demo medical assistant (one session per file: test/e2e/signIn.ts).
+  beforeEach(async () => {
+    await useSessionOf(b.context, 'ma');
+  });
 
   it('search, open, banner in view, every section there, no sideways scrolling', async () => {
     await openApp(b.page);

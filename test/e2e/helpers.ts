@@ -17,6 +17,7 @@ export const ORIGIN = inject('e2eOrigin');
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/e2e');
 const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+let axeSource: string | undefined;
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -101,10 +102,31 @@ function slug(text: string): string {
 
 // ---------- the FHIR API, for expected values ----------
 
-/** GETs a FHIR path (e.g. `Condition?patient=x`) from the server under test, as the default practice. */
+/**
+ * The session the tests' own API reads use: the demo provider (who reads everything clinical), signed in once
+ * per file (sign-in is rate-limited per address on failures only, so this costs nothing).
+ */
+let readerCookie: Promise<string> | undefined;
+async function readerSession(): Promise<string> {
+  readerCookie ??= (async () => {
+    const res = await fetch(`${ORIGIN}/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'provider', password: 'Riverbend-demo-2026' }),
+    });
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+    if (res.status !== 200 || !cookie) {
+      throw new Error(`the tests' reader could not sign in: ${res.status} ${await res.text()}`);
+    }
+    return cookie;
+  })();
+  return readerCookie;
+}
+
+/** GETs a FHIR path (e.g. `Condition?patient=x`) from the server under test, as the demo provider. */
 export async function fhirGet<T = Bundle>(pathAndQuery: string): Promise<T> {
   const res = await fetch(`${ORIGIN}/fhir/R4/${pathAndQuery}`, {
-    headers: { accept: 'application/fhir+json' },
+    headers: { accept: 'application/fhir+json', cookie: await readerSession() },
   });
   if (res.status !== 200) {
     throw new Error(`GET ${pathAndQuery} answered ${res.status}: ${await res.text()}`);
@@ -256,7 +278,10 @@ export async function expectSectionText(section: Locator, pattern: RegExp | stri
  * Runs axe-core on the page and fails on serious or critical violations, printing each rule id and targets.
  */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
-  await page.addScriptTag({ path: AXE_SCRIPT });
+  // Evaluated through the DevTools protocol, not as a <script> tag: the app's Content-Security-Policy
+  // (script-src 'self') stays on in every test, so the app is tested as it runs.
+  axeSource ??= fs.readFileSync(AXE_SCRIPT, 'utf8');
+  await page.evaluate(axeSource);
   const results = await page.evaluate(() =>
     (window as unknown as { axe: { run: () => Promise<AxeResults> } }).axe.run()
   );

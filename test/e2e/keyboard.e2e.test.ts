@@ -3,8 +3,9 @@
  * chart, Tab walks through it, and every focused element shows where focus is (WCAG 2.4.7 Focus Visible).
  */
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { JOSE } from './demoPatients.js';
+import { useSessionOf } from './signIn.js';
 import {
   ORIGIN,
   banner,
@@ -24,6 +25,10 @@ const searchHasFocus = (page: Page): Promise<boolean> =>
 
 describe('keyboard only', () => {
   const b = useBrowser();
+  // Signed in as the demo medical assistant (one session per file: test/e2e/signIn.ts).
+  beforeEach(async () => {
+    await useSessionOf(b.context, 'ma');
+  });
 
   it('"/" focuses search, type, ArrowDown, Enter opens the chart, Tab through it with visible focus', async () => {
     await b.page.goto('/');

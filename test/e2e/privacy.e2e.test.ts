@@ -2,8 +2,9 @@
  * What the app leaves behind and how it behaves when the server is gone: a shared front-desk computer must keep no
  * patient data in the browser, and a dropped connection must say so without losing what the MA typed.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { JOSE } from './demoPatients.js';
+import { useSessionOf } from './signIn.js';
 import {
   ORIGIN,
   banner,
@@ -17,6 +18,10 @@ import {
 
 describe('browser storage and a lost server', () => {
   const b = useBrowser();
+  // Signed in as the demo medical assistant (one session per file: test/e2e/signIn.ts).
+  beforeEach(async () => {
+    await useSessionOf(b.context, 'ma');
+  });
 
   it('after searching and opening a chart: nothing in localStorage, sessionStorage, IndexedDB, Cache Storage; no service worker', async () => {
     await openApp(b.page);

@@ -4,8 +4,9 @@
  * name or date of birth ever appears in a URL (server logs, proxies, browser history).
  */
 import type { Patient } from '@medplum/fhirtypes';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ANA, JOSE, ZOE } from './demoPatients.js';
+import { useSessionOf } from './signIn.js';
 import {
   ORIGIN,
   agePattern,
@@ -23,6 +24,10 @@ import {
 
 describe('patient search', () => {
   const b = useBrowser();
+  // Signed in as the demo medical assistant (one session per file: test/e2e/signIn.ts).
+  beforeEach(async () => {
+    await useSessionOf(b.context, 'ma');
+  });
   let jose: Patient;
   beforeAll(async () => {
     jose = await fhirGet<Patient>(`Patient/${JOSE.id}`);

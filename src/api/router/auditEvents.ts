@@ -83,7 +83,8 @@ async function readOne(env: RouterEnv, id: string): Promise<FhirResponse> {
   return resourceResponse(200, present(row), env.ctx.baseUrl, undefined);
 }
 
-const PARAMETERS = new Set([
+/** The search parameters answered (also what the CapabilityStatement advertises for AuditEvent). */
+export const AUDIT_EVENT_SEARCH_PARAMETERS = [
   'patient',
   'agent',
   'date',
@@ -94,7 +95,8 @@ const PARAMETERS = new Set([
   '_count',
   '_offset',
   '_sort',
-]);
+] as const;
+const PARAMETERS = new Set<string>(AUDIT_EVENT_SEARCH_PARAMETERS);
 /** Parameters about the answer's form, not its content (FHIR R4 http.html#parameters). */
 const IGNORED = new Set(['_format', '_pretty', '_summary', '_elements', '_total']);
 const ID_RE = /^[A-Za-z0-9\-.]{1,64}$/;

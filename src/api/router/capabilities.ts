@@ -1,6 +1,7 @@
-import type { CapabilityStatement } from '@medplum/fhirtypes';
+import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { allResourceTypes } from '../../fhir/definitions.js';
 import { searchParamsFor } from '../../fhir/searchParameters.js';
+import { AUDIT_EVENT_SEARCH_PARAMETERS } from './auditEvents.js';
 
 let cached: { base: string; statement: CapabilityStatement } | undefined;
 
@@ -27,44 +28,72 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
       {
         mode: 'server',
         interaction: [{ code: 'transaction' }, { code: 'batch' }],
-        resource: allResourceTypes().map((type) => ({
-          type,
-          interaction: [
-            { code: 'read' },
-            { code: 'vread' },
-            { code: 'update' },
-            { code: 'patch' },
-            { code: 'delete' },
-            { code: 'history-instance' },
-            { code: 'history-type' },
-            { code: 'create' },
-            { code: 'search-type' },
-          ],
-          versioning: 'versioned-update',
-          readHistory: true,
-          updateCreate: true,
-          conditionalCreate: true,
-          conditionalUpdate: true,
-          conditionalRead: 'not-supported',
-          conditionalDelete: 'not-supported',
-          referencePolicy: ['literal', 'logical'],
-          searchInclude: [...searchParamsFor(type).values()]
-            .filter((p) => p.type === 'reference')
-            .map((p) => `${type}:${p.code}`),
-          searchRevInclude: [],
-          searchParam: [
-            { name: '_id', type: 'token' },
-            { name: '_lastUpdated', type: 'date' },
-            ...[...searchParamsFor(type).values()].map((p) => ({
-              name: p.code,
-              definition: p.definition.url,
-              type: p.type,
-            })),
-          ],
-        })),
+        resource: allResourceTypes().map((type) =>
+          type === 'AuditEvent'
+            ? auditEventCapability()
+            : {
+                type,
+                interaction: [
+                  { code: 'read' },
+                  { code: 'vread' },
+                  { code: 'update' },
+                  { code: 'patch' },
+                  { code: 'delete' },
+                  { code: 'history-instance' },
+                  { code: 'history-type' },
+                  { code: 'create' },
+                  { code: 'search-type' },
+                ],
+                versioning: 'versioned-update',
+                readHistory: true,
+                updateCreate: true,
+                conditionalCreate: true,
+                conditionalUpdate: true,
+                conditionalRead: 'not-supported',
+                conditionalDelete: 'not-supported',
+                referencePolicy: ['literal', 'logical'],
+                searchInclude: [...searchParamsFor(type).values()]
+                  .filter((p) => p.type === 'reference')
+                  .map((p) => `${type}:${p.code}`),
+                searchRevInclude: [],
+                searchParam: [
+                  { name: '_id', type: 'token' },
+                  { name: '_lastUpdated', type: 'date' },
+                  ...[...searchParamsFor(type).values()].map((p) => ({
+                    name: p.code,
+                    definition: p.definition.url,
+                    type: p.type,
+                  })),
+                ],
+              }
+        ),
       },
     ],
   } as CapabilityStatement;
   cached = { base: baseUrl, statement };
   return statement;
+}
+
+/** AuditEvent is answered from the audit trail (router/auditEvents.ts): read and search only. */
+function auditEventCapability(): CapabilityStatementRestResource {
+  return {
+    type: 'AuditEvent',
+    interaction: [{ code: 'read' }, { code: 'search-type' }],
+    versioning: 'no-version',
+    readHistory: false,
+    updateCreate: false,
+    conditionalCreate: false,
+    conditionalUpdate: false,
+    conditionalRead: 'not-supported',
+    conditionalDelete: 'not-supported',
+    searchParam: AUDIT_EVENT_SEARCH_PARAMETERS.filter((p) => !p.startsWith('_')).map((name) => ({
+      name,
+      type:
+        name === 'date'
+          ? 'date'
+          : name === 'entity' || name === 'agent' || name === 'patient'
+            ? 'reference'
+            : 'token',
+    })),
+  };
 }
