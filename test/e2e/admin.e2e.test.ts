@@ -144,6 +144,7 @@ describe('audit settings', () => {
     const reads = b.page.getByRole('switch', { name: 'Record chart reads' });
     await reads.waitFor({ state: 'visible', timeout: 10_000 });
     expect(await reads.isChecked()).toBe(true);
+    await expectAccessible(b.page, 'the audit settings');
 
     await reads.click({ force: true });
     const put = b.page.waitForRequest(

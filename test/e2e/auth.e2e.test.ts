@@ -150,6 +150,7 @@ describe('idle time-out', () => {
     // Nothing more happens: at the limit the app signs out without waiting for a request to fail.
     await b.page.clock.fastForward((idleSeconds + 5) * 1000);
     await b.page.getByText('Your session timed out').waitFor({ state: 'visible', timeout: 10_000 });
+    await expectAccessible(b.page, 'the sign-in screen after a time-out');
     expect(new URL(b.page.url()).searchParams.get('next')).toBe(chartPath);
     expect(await banner(b.page).count()).toBe(0);
     expect(await b.page.locator('body').innerText()).not.toMatch(namePattern(JOSE));

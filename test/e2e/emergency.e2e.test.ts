@@ -88,6 +88,7 @@ describe('a restricted chart', () => {
     await b.page
       .getByText(/You opened this restricted chart with emergency access until/)
       .waitFor({ state: 'visible' });
+    await expectAccessible(b.page, 'a chart opened with emergency access');
   });
 
   it('is "not found" for an MA without the emergency-access permission', async () => {

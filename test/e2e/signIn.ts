@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { ORIGIN, searchBox } from './helpers.js';
+import { ORIGIN, expectAccessible, searchBox } from './helpers.js';
 
 /** The password of every demo user (docs: demo clinic users). */
 export const DEMO_PASSWORD = 'Riverbend-demo-2026';
@@ -152,6 +152,7 @@ export async function completeEnrolment(page: Page): Promise<{ secret: string; r
   writeMfa({ secret, lastStep: step });
   const recoveryCodes = (await list.getByRole('listitem').allInnerTexts()).map((t) => t.trim());
   expect(recoveryCodes).toHaveLength(10);
+  await expectAccessible(page, 'the recovery codes');
   return { secret, recoveryCodes };
 }
 

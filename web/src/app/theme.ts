@@ -37,6 +37,8 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     '--mantine-color-body': '#f6f7f9',
     // The hovered active nav link: indigo-9 text needs a lighter background than Mantine's indigo-2.
     '--mantine-color-indigo-light-hover': 'var(--mantine-color-indigo-1)',
+    // Light yellow alerts (time-out, recovery codes): Mantine's yellow-9 title is 2.7:1; a dark amber is 9:1.
+    '--mantine-color-yellow-light-color': '#5c3c00',
   },
   dark: {},
 });
