@@ -167,7 +167,11 @@ async function openSink(
   return { sink: localSink(db, { practiceId: target.practice, baseUrl: 'urn:medassist:import' }, where), db };
 }
 
-async function serverSink(url: string, practice: string, token?: string): Promise<{ sink: ImportSink } | number> {
+async function serverSink(
+  url: string,
+  practice: string,
+  token?: string
+): Promise<{ sink: ImportSink } | number> {
   const client = new FhirHttpClient(url, practice, token ?? (await tokenFromEnvironment(url)));
   try {
     const problem = await checkServer(client);

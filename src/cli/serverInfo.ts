@@ -55,7 +55,11 @@ export async function serverToken(info: ServerInfo): Promise<string | undefined>
   const res = await fetch(`${origin}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: info.clientId, client_secret: info.clientSecret }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: info.clientId,
+      client_secret: info.clientSecret,
+    }).toString(),
   });
   if (!res.ok) {
     return undefined;
