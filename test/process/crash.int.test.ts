@@ -60,7 +60,10 @@ function post(
     let sentAt = 0;
     const req = http.request(
       `${url}/fhir/R4`,
-      { method: 'POST', headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${tokens.get(practice)}` } },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${tokens.get(practice)}` },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode === 200 ? performance.now() - sentAt : 'connection lost'));
