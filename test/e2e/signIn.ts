@@ -6,8 +6,9 @@
  * The e2e server lives for the whole run, shared by every test file, so the admin's MFA secret, set at the
  * first enrolment, is kept in a small file named after the server's port for the files after it.
  *
- * The server allows 20 sign-in attempts per 5 minutes from one address, and every test runs from 127.0.0.1:
- * tests whose subject is not sign-in itself reuse one session per user and file (`useSessionOf`).
+ * Tests whose subject is not sign-in itself reuse one session per user and file (`useSessionOf`): faster (an
+ * admin sign-in may wait up to 30 s for a fresh TOTP step), and well inside the server's limit on failed
+ * sign-ins per address (every test runs from 127.0.0.1).
  */
 import fs from 'node:fs';
 import os from 'node:os';
