@@ -24,6 +24,9 @@ if (!fs.existsSync(path.join(web, 'vite.config.ts'))) {
 const stale = !fs.existsSync(built) || fs.statSync(built).mtimeMs < newest(web);
 if (stale || process.argv.includes('--force')) {
   console.log('medassist: building the web app (web/ -> web/dist)...');
+  // Always the production React build, whoever runs this (vitest's globalSetup inherits NODE_ENV=test, which
+  // would make Vite bundle development React: twice the size, and StrictMode's doubled requests).
+  process.env.NODE_ENV = 'production';
   const { build } = await import('vite');
   await build({ configFile: path.join(web, 'vite.config.ts'), logLevel: 'warn' });
 }
