@@ -7,6 +7,7 @@ import { useClinicTimeZone } from '../app/SiteContext';
 import type { EmergencyGrant } from '../auth/authApi';
 import { useSession } from '../auth/authContext';
 import { abilities } from '../auth/session';
+import { AmendmentsSection } from '../amendments/AmendmentsSection';
 import { ChartSummary } from '../chart/ChartSummary';
 import { FhirError } from '../fhir/FhirError';
 import { keys, usePatient, usePractice } from '../fhir/queries';
@@ -79,6 +80,7 @@ export default function PatientPage() {
       )}
       <PatientBanner patient={patient.data} />
       <ChartSummary patientId={id} />
+      <AmendmentsSection patientId={id} />
       {can.accessHistory && <AccessHistory patientId={id} />}
     </Stack>
   );
