@@ -12,7 +12,7 @@ export const BENCH_PRACTICE = 'bench';
 let token = '';
 let credentials: { client_id: string; client_secret: string } | undefined;
 let refresher: NodeJS.Timeout | undefined;
-const ADMIN = { username: 'bench-admin', password: 'Bench-admin-password-2026' };
+const ADMIN = { username: 'bench-admin', password: 'Quiet-lantern-orchard-77' };
 
 function cli(args: string[], input?: string): string {
   const run = spawnSync(process.execPath, ['bin/medassist.js', ...args], { input, encoding: 'utf8' });

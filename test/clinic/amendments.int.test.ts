@@ -136,6 +136,42 @@ describe.each(testEngines())('amendment requests (ONC (d)(4)) [%s]', (engine) =>
     expect(allergy.body.note.at(-1).text).toContain('documented reaction in 2019');
   });
 
+  it('a denied request on the demographics (no notes to append to) stays linked through the Task', async () => {
+    const { ctx, patientId, desk, provider } = await setUp();
+    const req = await asUser(h.app, desk, {
+      method: 'POST',
+      url: '/api/amendments',
+      contentType: 'application/json',
+      body: { patientId, focus: `Patient/${patientId}`, requestedChange: 'My birth year is wrong' },
+    });
+    expect(req.status).toBe(201);
+    const denied = await asUser(h.app, provider, {
+      method: 'POST',
+      url: `/api/amendments/${req.body.id}/decision`,
+      contentType: 'application/json',
+      body: { decision: 'denied', reason: 'matches the ID card' },
+    });
+    expect(denied.status).toBe(200);
+    expect(denied.body.output[0].valueReference.reference).toBe(`Patient/${patientId}/_history/1`);
+    const patient = await fhir(h.app, ctx, { method: 'GET', url: `Patient/${patientId}` });
+    expect(patient.body.meta.versionId).toBe('1');
+    // Accepting with text alone is refused: a Patient takes the corrected resource.
+    const req2 = await asUser(h.app, desk, {
+      method: 'POST',
+      url: '/api/amendments',
+      contentType: 'application/json',
+      body: { patientId, focus: `Patient/${patientId}`, requestedChange: 'Spell my name Adaeze' },
+    });
+    const textOnly = await asUser(h.app, provider, {
+      method: 'POST',
+      url: `/api/amendments/${req2.body.id}/decision`,
+      contentType: 'application/json',
+      body: { decision: 'accepted', reason: 'ok', amendment: 'name corrected' },
+    });
+    expect(textOnly.status).toBe(400);
+    expect(textOnly.body.issue[0].expression).toEqual(['amendedResource']);
+  });
+
   it('bad requests name the field and store nothing', async () => {
     const { ctx, patientId, allergyId, desk, provider } = await setUp();
     const other = await fhir(h.app, ctx, {

@@ -53,6 +53,9 @@ export class AuditWriter {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
+        // One turn of the event loop lets the reads already answered by the database queue their records
+        // too: bigger batches, fewer statements and commits (a statement costs ~10x a row here).
+        await new Promise((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, 500);
         const byPractice = new Map<string, typeof batch>();
         for (const item of batch) {

@@ -173,19 +173,13 @@ export async function decideAmendment(
     const data = await repo.read(ctx, type, id);
     const when = new Date().toISOString();
     const who = ctx.principal?.name ?? 'medassist';
-    let amended: Resource;
+    let amended: Resource | undefined;
     if (d.decision === 'accepted' && d.amendedResource) {
       if (d.amendedResource.resourceType !== type || (d.amendedResource.id && d.amendedResource.id !== id)) {
         throw badRequest(`amendedResource must be ${type}/${id}`, 'amendedResource');
       }
       amended = d.amendedResource;
-    } else {
-      if (!WITH_NOTES.has(type)) {
-        throw badRequest(
-          `a ${type} has no notes to append to: send the corrected resource as amendedResource`,
-          'amendedResource'
-        );
-      }
+    } else if (WITH_NOTES.has(type)) {
       const note: Annotation = {
         time: when,
         authorString: who,
@@ -195,8 +189,17 @@ export async function decideAmendment(
             : `Amendment requested and denied (Task/${taskId}): request "${task.description ?? ''}"; denial: ${d.reason}`,
       };
       amended = { ...data, note: [...((data as { note?: Annotation[] }).note ?? []), note] } as Resource;
+    } else if (d.decision === 'accepted') {
+      throw badRequest(
+        `a ${type} has no notes to append to: send the corrected resource as amendedResource`,
+        'amendedResource'
+      );
     }
-    const result = await updateIn(tx, ctx, type, id, { ...amended, id }, {});
+    // A denial on data without notes (a Patient's demographics) stays linked through the Task, which
+    // names the data and its version.
+    const version = amended
+      ? (await updateIn(tx, ctx, type, id, { ...amended, id }, {})).resource.meta?.versionId
+      : data.meta?.versionId;
     const decided: Task = {
       ...task,
       status: d.decision === 'accepted' ? 'completed' : 'rejected',
@@ -207,7 +210,7 @@ export async function decideAmendment(
       output: [
         {
           type: { text: d.decision === 'accepted' ? 'amended data' : 'denial appended to' },
-          valueReference: { reference: `${type}/${id}/_history/${result.resource.meta?.versionId ?? ''}` },
+          valueReference: { reference: `${type}/${id}/_history/${version ?? ''}` },
         },
       ],
     };
