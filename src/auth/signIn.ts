@@ -59,15 +59,18 @@ async function audit(
 
 const wrongCredentials = (): OutcomeError => unauthorized('the username or password is wrong');
 
+interface SignedIn {
+  stage: SessionStage;
+  token: string;
+  sessionId: string;
+  user: User;
+}
+
 /**
  * Password step of sign-in. Answers the same for an unknown user and a wrong password (and spends the
  * same PBKDF2 time), counts failures, locks the account after LOCKOUT.failures, and records every attempt.
  */
-export async function signIn(
-  db: Database,
-  body: unknown,
-  meta: SignInMeta
-): Promise<{ stage: SessionStage; token: string; sessionId: string; user: User }> {
+export async function signIn(db: Database, body: unknown, meta: SignInMeta): Promise<SignedIn> {
   if (typeof body !== 'object' || body === null) {
     throw badRequest('sign in with {"username": ..., "password": ...}', 'body');
   }
@@ -83,7 +86,10 @@ export async function signIn(
   if (!row) {
     throw wrongCredentials();
   }
-  return db.transaction(async (tx) => {
+  // A refusal is returned from the transaction, not thrown in it: the failure count, the lock and the
+  // audit record of a refused attempt must commit (a throw would roll them back, and no account would
+  // ever lock).
+  const result = await db.transaction(async (tx): Promise<SignedIn | { refused: OutcomeError }> => {
     const locked = await tx.query<UserRow>(
       'SELECT * FROM app_user WHERE practice_id = $1 AND id = $2 FOR UPDATE',
       [row.practice_id, row.id]
@@ -92,17 +98,19 @@ export async function signIn(
     const user = toUser(current);
     if (current.locked_until && new Date(current.locked_until) > meta.now) {
       await audit(tx, user, username, meta, 'sign-in', false, 'account locked');
-      throw new OutcomeError(423, {
-        ...outcome(
-          'error',
-          'lock-error',
-          `this account is locked after repeated failed sign-ins; try again after ${new Date(current.locked_until).toISOString()} or ask a practice administrator`
-        ),
-      });
+      return {
+        refused: new OutcomeError(423, {
+          ...outcome(
+            'error',
+            'lock-error',
+            `this account is locked after repeated failed sign-ins; try again after ${new Date(current.locked_until).toISOString()} or ask a practice administrator`
+          ),
+        }),
+      };
     }
     if (!ok || user.status !== 'active') {
       await registerFailure(tx, current, meta, username, ok ? 'account disabled' : 'wrong password');
-      throw wrongCredentials();
+      return { refused: wrongCredentials() };
     }
     await tx.query('UPDATE app_user SET failed_sign_ins = 0 WHERE practice_id = $1 AND id = $2', [
       user.practiceId,
@@ -121,6 +129,10 @@ export async function signIn(
     );
     return { stage, token: session.token, sessionId: session.id, user };
   });
+  if ('refused' in result) {
+    throw result.refused;
+  }
+  return result;
 }
 
 async function registerFailure(
@@ -170,7 +182,7 @@ export async function verifySecondFactor(
   if (typeof code !== 'string' && typeof recoveryCode !== 'string') {
     throw badRequest('send the 6-digit code from the authenticator app, or a recovery code', 'code');
   }
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx): Promise<{ token: string } | { refused: OutcomeError }> => {
     const locked = await tx.query<UserRow>(
       'SELECT * FROM app_user WHERE practice_id = $1 AND id = $2 FOR UPDATE',
       [active.user.practiceId, active.user.id]
@@ -213,16 +225,19 @@ export async function verifySecondFactor(
       }
     }
     if (!accepted) {
+      // Returned, not thrown, so the failure (and a lock) commits: see signIn.
       await registerFailure(tx, row, meta, user.username, 'wrong second factor');
-      throw new OutcomeError(
-        401,
-        outcome(
-          'error',
-          'login',
-          'the code is wrong or was already used',
-          typeof code === 'string' ? 'code' : 'recoveryCode'
-        )
-      );
+      return {
+        refused: new OutcomeError(
+          401,
+          outcome(
+            'error',
+            'login',
+            'the code is wrong or was already used',
+            typeof code === 'string' ? 'code' : 'recoveryCode'
+          )
+        ),
+      };
     }
     const token = await rotateSessionToken(tx, active.session.id, 'signed-in');
     await audit(
@@ -234,8 +249,12 @@ export async function verifySecondFactor(
       true,
       typeof code === 'string' ? 'with TOTP' : 'with a recovery code'
     );
-    return token;
+    return { token };
   });
+  if ('refused' in result) {
+    throw result.refused;
+  }
+  return result.token;
 }
 
 /** Starts TOTP enrolment: a new secret, kept unconfirmed until a code from it is proven. */

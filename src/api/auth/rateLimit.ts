@@ -32,19 +32,32 @@ export class AttemptLimiter {
     }
   }
 
-  /** Runs an attempt: refused with `tooMany` when blocked; a 401 or 423 from it counts as a failure. */
+  /**
+   * Runs an attempt: refused with `tooMany` when blocked; a 401 or 423 from it counts as a failure. The
+   * attempt counts as one while it runs (a password check takes a while), so a burst of parallel attempts
+   * cannot all pass the check before the first of them fails; a success or any other answer gives the
+   * place back.
+   */
   async attempt<T>(address: string, now: number, tooMany: () => Error, run: () => Promise<T>): Promise<T> {
     if (this.blocked(address, now)) {
       throw tooMany();
     }
+    this.fail(address, now);
+    let failed = false;
     try {
       return await run();
     } catch (err) {
       const status = (err as { status?: number }).status;
-      if (status === 401 || status === 423) {
-        this.fail(address, now);
-      }
+      failed = status === 401 || status === 423;
       throw err;
+    } finally {
+      if (!failed) {
+        const list = this.failures.get(address);
+        const i = list?.indexOf(now) ?? -1;
+        if (list && i >= 0) {
+          list.splice(i, 1);
+        }
+      }
     }
   }
 }
