@@ -13,10 +13,14 @@ import { scopesAllow, type Action } from './scopes.js';
 
 /**
  * What a principal may do with one resource type: everything of the type, only resources in some
- * categories (the codes), or nothing.
+ * categories, or nothing. A category access reaches a resource that has one of `codes`, or, when `except`
+ * is given, one that has none of `except` (a type shared by a category-limited group and a plain group,
+ * DocumentReference: the plain group holds the documents outside the limited group's categories).
  */
 export type TypeAccess =
-  { kind: 'all' } | { kind: 'category'; param: string; codes: string[] } | { kind: 'none' };
+  | { kind: 'all' }
+  | { kind: 'category'; param: string; codes: string[]; except?: string[] }
+  | { kind: 'none' };
 
 const NONE: TypeAccess = { kind: 'none' };
 const ALL: TypeAccess = { kind: 'all' };
@@ -52,21 +56,33 @@ export function typeAccess(principal: Principal, action: Action, type: string): 
     return scopesAllow(principal.scopes, action, type) ? ALL : NONE;
   }
   const letter = matrixLetter(action);
-  let categoryCodes: string[] | undefined;
+  const granted: string[] = [];
+  // The categories the type's category-limited groups take for themselves (granted or not).
+  const limitedCodes: string[] = [];
   let categoryParam = 'category';
+  let plainGroup = false;
   for (const name of groupsOf.get(type) ?? []) {
     const group: DataGroup = DATA_GROUPS[name];
     const allowed = principal.roles.some((role) => ACCESS_MATRIX[role]?.[name]?.includes(letter));
-    if (!allowed) {
-      continue;
+    if (group.category) {
+      categoryParam = group.category.param;
+      limitedCodes.push(...group.category.codes);
+      if (allowed) {
+        granted.push(...group.category.codes);
+      }
+    } else if (allowed) {
+      plainGroup = true;
     }
-    if (!group.category) {
-      return ALL;
-    }
-    categoryParam = group.category.param;
-    categoryCodes = [...(categoryCodes ?? []), ...group.category.codes];
   }
-  return categoryCodes ? { kind: 'category', param: categoryParam, codes: categoryCodes } : NONE;
+  if (plainGroup) {
+    // A plain group holds the resources of the type outside the limited groups' categories: a clinical
+    // note is in `notes`, an insurance card only in `adminDocuments` (a provider may delete the one only).
+    const withheld = limitedCodes.filter((code) => !granted.includes(code));
+    return withheld.length === 0
+      ? ALL
+      : { kind: 'category', param: categoryParam, codes: granted, except: limitedCodes };
+  }
+  return granted.length > 0 ? { kind: 'category', param: categoryParam, codes: granted } : NONE;
 }
 
 /** Throws 403 unless the principal may do `action` on at least some resources of `type`. */
@@ -98,17 +114,25 @@ export function inCategory(access: TypeAccess, resource: Resource): boolean {
   if (access.kind !== 'category') {
     return access.kind === 'all';
   }
-  return categoryCodes(resource).some((c) => access.codes.includes(c));
+  const codes = categoryCodes(resource);
+  return (
+    codes.some((c) => access.codes.includes(c)) ||
+    (access.except !== undefined && !codes.some((c) => access.except?.includes(c)))
+  );
 }
 
 /** Throws 403 when a resource to be written lies outside the principal's categories. */
 export function assertMayWrite(principal: Principal, action: Action, resource: Resource): void {
   const access = assertAllowed(principal, action, resource.resourceType);
   if (!inCategory(access, resource)) {
+    const codes = access.kind === 'category' ? access.codes : [];
+    const except = access.kind === 'category' ? (access.except ?? []) : [];
+    const allowedText = [
+      ...(codes.length > 0 ? [`in the categories ${codes.join(', ')}`] : []),
+      ...(except.length > 0 ? [`outside the categories ${except.join(', ')}`] : []),
+    ].join(' or ');
     throw forbidden(
-      `your role may ${action} ${resource.resourceType} only in the categories ${
-        access.kind === 'category' ? access.codes.join(', ') : ''
-      }`,
+      `your role may ${action} ${resource.resourceType} only ${allowedText}`,
       `${resource.resourceType}.category`
     );
   }

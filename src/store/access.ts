@@ -1,5 +1,5 @@
 import { CONFIDENTIALITY_SYSTEM, RESTRICTED_CODES } from '../auth/accessMatrix.js';
-import { hidesRestricted, typeAccess } from '../auth/policy.js';
+import { hidesRestricted, typeAccess, type TypeAccess } from '../auth/policy.js';
 import type { Action } from '../auth/scopes.js';
 import { forbidden, notFound, OutcomeError, outcome } from '../fhir/outcome.js';
 import type { RequestContext } from './context.js';
@@ -26,6 +26,22 @@ export function restrictedSql(
       WHERE ref.practice_id = $1 AND ref.resource_type = ${typeExpr} AND ref.resource_id = ${idExpr} AND ref.system = 'Patient'))`;
 }
 
+/** SQL true when the resource is inside a category access (policy.ts inCategory, in the database). */
+function categorySql(
+  access: Extract<TypeAccess, { kind: 'category' }>,
+  typeExpr: string,
+  idExpr: string,
+  p: SqlParams
+): string {
+  const hasAny = (codes: string[]): string =>
+    `EXISTS (SELECT 1 FROM search_index cat WHERE cat.practice_id = $1 AND cat.resource_type = ${typeExpr} AND cat.resource_id = ${idExpr} AND cat.param = ${p.add(access.param)} AND cat.value = ANY(${p.add(codes)}::text[]))`;
+  const either = [
+    ...(access.codes.length > 0 ? [hasAny(access.codes)] : []),
+    ...(access.except ? [`NOT ${hasAny(access.except)}`] : []),
+  ];
+  return either.length > 0 ? `(${either.join(' OR ')})` : 'false';
+}
+
 /**
  * The WHERE conditions that limit a read or search of `type` to what the caller may see: the category
  * limit of their role, and no restricted charts unless granted. Empty for full access. `$1` must be the
@@ -48,9 +64,7 @@ export function accessConditions(
   if (access.kind === 'none') {
     conditions.push('false');
   } else if (access.kind === 'category') {
-    conditions.push(
-      `EXISTS (SELECT 1 FROM search_index cat WHERE cat.practice_id = $1 AND cat.resource_type = ${typeExpr} AND cat.resource_id = ${idExpr} AND cat.param = ${p.add(access.param)} AND cat.value = ANY(${p.add(access.codes)}::text[]))`
-    );
+    conditions.push(categorySql(access, typeExpr, idExpr, p));
   }
   if (hidesRestricted(principal)) {
     conditions.push(`NOT ${restrictedSql(typeExpr, idExpr, p, principal.emergencyPatients)}`);
@@ -77,7 +91,7 @@ export function accessColumns(
       ? 'false'
       : access.kind === 'all'
         ? 'true'
-        : `EXISTS (SELECT 1 FROM search_index cat WHERE cat.practice_id = $1 AND cat.resource_type = ${typeExpr} AND cat.resource_id = ${idExpr} AND cat.param = ${p.add(access.param)} AND cat.value = ANY(${p.add(access.codes)}::text[]))`;
+        : categorySql(access, typeExpr, idExpr, p);
   const restricted = hidesRestricted(principal)
     ? restrictedSql(typeExpr, idExpr, p, principal.emergencyPatients)
     : 'false';
