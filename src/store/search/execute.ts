@@ -29,7 +29,11 @@ function encodeCursor(c: Cursor): string {
 function decodeCursor(text: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (!Array.isArray(c.v) || (c.dir !== 'next' && c.dir !== 'prev')) {
+    // Our cursors carry sort values as text; anything else (an object, a boolean) is forged, and the database
+    // driver would pass it on in a form the engine may not even report as a bad value.
+    const scalar = (x: unknown): boolean =>
+      typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
+    if (!Array.isArray(c.v) || !c.v.every(scalar) || (c.dir !== 'next' && c.dir !== 'prev')) {
       throw new Error('shape');
     }
     return c;
