@@ -115,7 +115,9 @@ const BAD_NDJSON = [
   }),
 ].join('\n');
 
-describe.each(testEngines())('medassist import and export on %s', (engine) => {
+// Whole-folder imports take ~15-30 s on PGlite on this 2-core machine, longer while other test files run beside
+// them: a generous limit (this is not a speed test; `npm run bench` measures ingest).
+describe.each(testEngines())('medassist import and export on %s', { timeout: 240_000 }, (engine) => {
   const h = useEngine(engine);
   const sink = (ctx: RequestContext) => localSink(h.db, ctx);
 
@@ -241,7 +243,7 @@ describe.each(testEngines())('medassist import and export on %s', (engine) => {
   });
 });
 
-describe('medassist import beside a running server', () => {
+describe('medassist import beside a running server', { timeout: 240_000 }, () => {
   let server: ChildProcess | undefined;
   afterAll(async () => {
     if (server?.pid && server.exitCode === null) {
