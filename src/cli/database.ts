@@ -1,4 +1,5 @@
 import { ConfigError, parseDatabaseAndPractice } from '../config.js';
+import { loadDefinitions } from '../fhir/definitions.js';
 import { isOutcomeError } from '../fhir/outcome.js';
 import { openDatabase, type Database } from '../store/db.js';
 import { FolderInUseError } from '../store/lock.js';
@@ -29,6 +30,8 @@ export async function withDatabase(
     }
     throw err;
   }
+  // Scopes and users name FHIR resource types: the definitions must be loaded to check them.
+  loadDefinitions();
   let db: Database;
   try {
     db = await openDatabase(config.database, { poolSize: 1 });

@@ -83,15 +83,35 @@ function post(
 const tokens = new Map<string, string>();
 
 describe.each(testEngines())('crash safety [%s]', (engine) => {
-  it('SIGKILL in the middle of a 500-entry transaction leaves no partial data', async () => {
+  it('SIGKILL in the middle of a 500-entry transaction leaves no partial data and no audit record without its data', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medassist-crash-'));
     const practice = `crash-${Date.now().toString(36)}`;
     const database = engine === 'pglite' ? `pglite:${dir}` : POSTGRES_URL;
     const port = engine === 'pglite' ? 18471 : 18472;
     const args = ['--database', database, '--practice', practice];
     const client = await createCliClient(database, practice);
+    // Reads the audit trail (AuditEvent is only for clients granted it by name).
+    const auditor = await createCliClient(database, practice, 'system/AuditEvent.rs');
     let server = await startServer(args, port);
     tokens.set(practice, await clientToken(server.url, client));
+    /** The audit records of creates made by the data client (following next links). */
+    const createRecords = async (): Promise<number> => {
+      const token = await clientToken(server.url, auditor);
+      let url: string | undefined =
+        `${server.url}/fhir/R4/AuditEvent?agent=${client.client_id}&subtype=create&_count=1000`;
+      let n = 0;
+      while (url) {
+        const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+        expect(res.status).toBe(200);
+        const bundle = (await res.json()) as {
+          entry?: unknown[];
+          link?: { relation: string; url: string }[];
+        };
+        n += bundle.entry?.length ?? 0;
+        url = bundle.link?.find((l) => l.relation === 'next')?.url;
+      }
+      return n;
+    };
     try {
       // Two complete transactions: the second, warm, times how long the server works on one.
       let committed = 0;
@@ -103,6 +123,10 @@ describe.each(testEngines())('crash safety [%s]', (engine) => {
         committed++;
       }
       expect(await count(server.url, practice, 'Observation')).toBe(499 * committed);
+      // Each committed transaction left the same number of audit records (written in its statements).
+      const recordsPerTransaction = (await createRecords()) / committed;
+      expect(recordsPerTransaction).toBeGreaterThanOrEqual(1);
+      expect(Number.isInteger(recordsPerTransaction)).toBe(true);
 
       // Kill a third of the way into the server's work on the next one (the DB transaction is open from the
       // first entry to the last). Should the server ever finish first, try again, sooner.
@@ -133,6 +157,9 @@ describe.each(testEngines())('crash safety [%s]', (engine) => {
         headers: { authorization: `Bearer ${tokens.get(practice)}` },
       });
       expect(((await killed.json()) as { total: number }).total).toBe(0);
+      // The data change and its audit record commit together: every committed transaction has its records,
+      // the killed one has none.
+      expect(await createRecords()).toBe(recordsPerTransaction * committed);
     } finally {
       await stop(server);
       fs.rmSync(dir, { recursive: true, force: true });

@@ -111,7 +111,8 @@ export async function stop(server: RunningServer, signal: NodeJS.Signals = 'SIGT
  */
 export async function createCliClient(
   database: string,
-  practice: string
+  practice: string,
+  scope = 'system/*.cruds'
 ): Promise<{ client_id: string; client_secret: string }> {
   const run = await runCli([
     'client',
@@ -119,7 +120,7 @@ export async function createCliClient(
     '--name',
     'test client',
     '--scope',
-    'system/*.cruds',
+    scope,
     '--database',
     database,
     '--practice',
