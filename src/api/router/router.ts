@@ -440,7 +440,7 @@ async function recordRead(
   input: Omit<AuditInput, 'principal' | 'action' | 'subtype'>
 ): Promise<void> {
   const principal = env.ctx.principal;
-  if (!principal || !env.audit || !(await env.audit.records(env.ctx.practiceId, kind))) {
+  if (!principal || !env.audit || !(await env.audit.records(env.ctx.practiceId, kind, env.tx))) {
     return;
   }
   const row = auditRow({ ...input, principal, action: kind === 'search' ? 'E' : 'R', subtype });

@@ -80,12 +80,14 @@ export class AuditWriter {
   }
 
   /** Whether a class of event is recorded for a practice (cached for 5 s; changes through setAuditSettings apply at once here). */
-  async records(practiceId: string, kind: AuditClass): Promise<boolean> {
+  async records(practiceId: string, kind: AuditClass, conn?: SqlConnection): Promise<boolean> {
     const cached = this.settings.get(practiceId);
     if (cached && Date.now() - cached.at < 5000) {
       return cached.value[kind];
     }
-    const value = await readAuditSettings(this.db, practiceId);
+    // Inside a transaction Bundle the read goes through its connection: on PGlite, the one connection is
+    // held by that transaction and a read through the database would wait for it forever.
+    const value = await readAuditSettings(conn ?? this.db, practiceId);
     this.settings.set(practiceId, { value, at: Date.now() });
     return value[kind];
   }
