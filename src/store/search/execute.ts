@@ -97,6 +97,13 @@ function afterCondition(
   if (values.length !== keys.length) {
     throw badRequest('_cursor does not match this search (the sort changed)', '_cursor');
   }
+  // Each value must be what this server writes for its key (PostgreSQL's text form), or the cast below
+  // would fail in the database: a forged cursor is a 400 here, not a database error.
+  keys.forEach((key, i) => {
+    if (!cursorValueFits(key.kind, values[i])) {
+      throw badRequest('_cursor is not a cursor this server issued', '_cursor');
+    }
+  });
   const ors: string[] = [];
   for (let i = 0; i < keys.length; i++) {
     const ands: string[] = [];
@@ -108,6 +115,24 @@ function afterCondition(
     ors.push(`(${ands.join(' AND ')})`);
   }
   return `(${ors.join(' OR ')})`;
+}
+
+const TIMESTAMP_TEXT =
+  /^(-?infinity|\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[ T]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)?)$/;
+const NUMERIC_TEXT = /^(-?Infinity|NaN|-?\d{1,30}(\.\d{1,30})?)$/;
+
+function cursorValueFits(kind: SortKey['kind'], value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 1000) {
+    return false;
+  }
+  switch (kind) {
+    case 'timestamptz':
+      return TIMESTAMP_TEXT.test(value);
+    case 'numeric':
+      return NUMERIC_TEXT.test(value);
+    case 'text':
+      return true;
+  }
 }
 
 export interface SearchResult {
