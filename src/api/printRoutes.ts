@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { auditRow } from '../auth/audit/events.js';
 import { badRequest } from '../fhir/outcome.js';
+import { ID_RE } from '../store/repository.js';
 import { authenticate, type AuthEnv } from './auth/authenticate.js';
 
 /**
@@ -11,7 +12,7 @@ export function registerPrintRoutes(app: FastifyInstance, env: AuthEnv): void {
   app.post('/api/audit/print', async (request, reply) => {
     const { principal } = await authenticate(request, env);
     const b = (request.body ?? {}) as { patientId?: unknown; what?: unknown };
-    if (typeof b.patientId !== 'string' || !/^[A-Za-z0-9\-.]{1,64}$/.test(b.patientId)) {
+    if (typeof b.patientId !== 'string' || !ID_RE.test(b.patientId)) {
       throw badRequest('patientId must be a Patient id', 'patientId');
     }
     if (typeof b.what !== 'string' || b.what.length === 0 || b.what.length > 200) {

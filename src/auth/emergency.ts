@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Communication, Patient } from '@medplum/fhirtypes';
 import { badRequest, forbidden, notFound } from '../fhir/outcome.js';
 import type { Database } from '../store/db.js';
-import { planCreate } from '../store/repository.js';
+import { ID_RE, planCreate } from '../store/repository.js';
 import { applyWrites } from '../store/writes.js';
 import { EMERGENCY_ACCESS_MINUTES } from './accessMatrix.js';
 import { auditRow } from './audit/events.js';
@@ -30,7 +30,7 @@ export async function grantEmergencyAccess(
     throw forbidden('emergency access is only for users granted the emergency-access permission');
   }
   const { patientId, reason } = (body ?? {}) as { patientId?: unknown; reason?: unknown };
-  if (typeof patientId !== 'string' || !/^[A-Za-z0-9\-.]{1,64}$/.test(patientId)) {
+  if (typeof patientId !== 'string' || !ID_RE.test(patientId)) {
     throw badRequest('patientId must be a Patient id', 'patientId');
   }
   if (typeof reason !== 'string' || reason.trim().length < 10 || reason.length > 1000) {

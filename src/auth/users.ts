@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, notFound } from '../fhir/outcome.js';
 import type { SqlConnection } from '../store/db.js';
+import { ID_RE } from '../store/repository.js';
 import { PERMISSIONS, ROLES, type Permission, type Role } from './accessMatrix.js';
 import { checkPasswordPolicy, hashPassword } from './passwords.js';
 
@@ -112,7 +113,7 @@ export function parseNewUser(body: unknown): NewUser {
   if (
     b.practitionerId !== undefined &&
     b.practitionerId !== null &&
-    (typeof b.practitionerId !== 'string' || !/^[A-Za-z0-9\-.]{1,64}$/.test(b.practitionerId))
+    (typeof b.practitionerId !== 'string' || !ID_RE.test(b.practitionerId))
   ) {
     throw badRequest('practitionerId must be a Practitioner id', 'practitionerId');
   }

@@ -15,6 +15,7 @@ import {
   type UserRow,
 } from '../../auth/users.js';
 import { badRequest, forbidden } from '../../fhir/outcome.js';
+import { ID_RE } from '../../store/repository.js';
 import { authenticate, type AuthEnv } from './authenticate.js';
 
 const isAdmin = (p: Principal): boolean => p.kind === 'user' && p.roles.includes('practice-admin');
@@ -198,7 +199,7 @@ export function registerAdminRoutes(app: FastifyInstance, env: AuthEnv): void {
 
   app.get<{ Params: { id: string } }>('/admin/patients/:id/access-history', async (request, reply) => {
     const principal = await guard(request, mayReadAudit, 'read a chart’s access history');
-    if (!/^[A-Za-z0-9\-.]{1,64}$/.test(request.params.id)) {
+    if (!ID_RE.test(request.params.id)) {
       throw badRequest('not a Patient id', 'id');
     }
     const page = await queryAudit(env.db, principal.practiceId, {

@@ -4,6 +4,7 @@ import { insertAudit } from '../../auth/audit/writer.js';
 import { parseDateRange } from '../../fhir/dates.js';
 import { SEARCH_LIMITS } from '../../fhir/searchRequest.js';
 import { badRequest, notFound, notSupported, OutcomeError, outcome } from '../../fhir/outcome.js';
+import { ID_RE } from '../../store/repository.js';
 import { SqlParams } from '../../store/search/sqlParams.js';
 import { resourceResponse } from './respond.js';
 import type { FhirRequest, FhirResponse, RouterEnv } from './types.js';
@@ -99,7 +100,6 @@ export const AUDIT_EVENT_SEARCH_PARAMETERS = [
 const PARAMETERS = new Set<string>(AUDIT_EVENT_SEARCH_PARAMETERS);
 /** Parameters about the answer's form, not its content (FHIR R4 http.html#parameters). */
 const IGNORED = new Set(['_format', '_pretty', '_summary', '_elements', '_total']);
-const ID_RE = /^[A-Za-z0-9\-.]{1,64}$/;
 
 /** One filter: several values of a parameter separated by commas are OR'd (FHIR R4 search.html#combining). */
 function anyOf(values: string[], one: (value: string) => string): string {
