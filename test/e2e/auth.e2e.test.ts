@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { JOSE } from './demoPatients.js';
 import {
   ORIGIN,
+  apiSignIn,
   banner,
   expectAccessible,
   namePattern,
@@ -16,7 +17,6 @@ import {
   useBrowser,
 } from './helpers.js';
 import {
-  apiSignIn,
   DEMO_USERS,
   openAs,
   openSignIn,

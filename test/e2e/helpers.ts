@@ -1,7 +1,7 @@
 /**
  * What every end-to-end test file shares: the server started by globalSetup.ts, a Chromium per file, a fresh
- * browser context per test (a screenshot of each test under artifacts/e2e/), FHIR reads for expected values,
- * the app's contract (search box, options, banner, chart sections) and axe-core.
+ * browser context per test (a screenshot of each test under artifacts/e2e/), sign-in through the API, FHIR
+ * reads for expected values, the app's contract (search box, options, banner, chart sections) and axe-core.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -100,26 +100,45 @@ function slug(text: string): string {
     .toLowerCase();
 }
 
-// ---------- the FHIR API, for expected values ----------
+// ---------- sign-in through the API, and FHIR reads for expected values ----------
+
+/** The password of every demo user (docs: demo clinic users). */
+export const DEMO_PASSWORD = 'Riverbend-demo-2026';
+
+/** The session cookie (docs/security/auth-api.md); HttpOnly, so the app never reads it: tests copy it. */
+export const SESSION_COOKIE = '__Host-medassist-session';
+
+function cookieOf(response: Response): string | undefined {
+  for (const line of response.headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const eq = pair.indexOf('=');
+    if (pair.slice(0, eq).trim() === SESSION_COOKIE) return pair.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** Signs a user without MFA in through the API (POST /auth/sign-in); returns the session cookie's value. */
+export async function apiSignIn(username: string): Promise<string> {
+  const response = await fetch(`${ORIGIN}/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  const body = (await response.json()) as { stage?: string };
+  const token = cookieOf(response);
+  if (response.status !== 200 || body.stage !== 'signed-in' || !token) {
+    throw new Error(`signing ${username} in answered ${response.status}: ${JSON.stringify(body)}`);
+  }
+  return token;
+}
 
 /**
  * The session the tests' own API reads use: the demo provider (who reads everything clinical), signed in once
  * per file (sign-in is rate-limited per address on failures only, so this costs nothing).
  */
 let readerCookie: Promise<string> | undefined;
-async function readerSession(): Promise<string> {
-  readerCookie ??= (async () => {
-    const res = await fetch(`${ORIGIN}/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'provider', password: 'Riverbend-demo-2026' }),
-    });
-    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
-    if (res.status !== 200 || !cookie) {
-      throw new Error(`the tests' reader could not sign in: ${res.status} ${await res.text()}`);
-    }
-    return cookie;
-  })();
+function readerSession(): Promise<string> {
+  readerCookie ??= apiSignIn('provider').then((token) => `${SESSION_COOKIE}=${token}`);
   return readerCookie;
 }
 

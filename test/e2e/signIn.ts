@@ -16,10 +16,7 @@ import path from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { ORIGIN, expectAccessible, searchBox } from './helpers.js';
-
-/** The password of every demo user (docs: demo clinic users). */
-export const DEMO_PASSWORD = 'Riverbend-demo-2026';
+import { DEMO_PASSWORD, ORIGIN, SESSION_COOKIE, apiSignIn, expectAccessible, searchBox } from './helpers.js';
 
 export const DEMO_USERS = {
   frontDesk: 'frontdesk',
@@ -182,34 +179,7 @@ export async function signInAsAdmin(page: Page, pathname = '/'): Promise<void> {
 
 // ---------- sessions reused across the tests of a file ----------
 
-/** The session cookie (docs/security/auth-api.md); HttpOnly, so the app never reads it: tests copy it. */
-export const SESSION_COOKIE = '__Host-medassist-session';
-
 const sessions = new Map<string, Promise<string>>();
-
-function cookieOf(response: Response): string | undefined {
-  for (const line of response.headers.getSetCookie()) {
-    const [pair] = line.split(';');
-    const eq = pair.indexOf('=');
-    if (pair.slice(0, eq).trim() === SESSION_COOKIE) return pair.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
-/** Signs a user without MFA in through the API (POST /auth/sign-in); returns the session cookie's value. */
-export async function apiSignIn(username: string): Promise<string> {
-  const response = await fetch(`${ORIGIN}/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  const body = (await response.json()) as { stage?: string };
-  const token = cookieOf(response);
-  if (response.status !== 200 || body.stage !== 'signed-in' || !token) {
-    throw new Error(`signing ${username} in answered ${response.status}: ${JSON.stringify(body)}`);
-  }
-  return token;
-}
 
 async function adminSession(context: BrowserContext): Promise<string> {
   // Through the screens: the first admin sign-in of the run is the MFA enrolment, and it should be seen.
