@@ -3,10 +3,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { usePractice } from '../fhir/queries';
 import { fieldErrorMessage } from '../ui/FieldError';
+import { FormErrors } from '../ui/FormErrors';
 import { useAction } from '../ui/useAction';
 import { changeUser, type AdminUser } from './adminApi';
 import { adminKeys } from './adminQueries';
-import { FormErrors } from './FormErrors';
 import { AccessFields } from './UserFields';
 import { userChange, type EditableUser } from './users';
 

@@ -2,9 +2,9 @@ import { Button, Group, Modal, Radio, Stack, Text, Textarea } from '@mantine/cor
 import type { Task } from '@medplum/fhirtypes';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { FormErrors } from '../admin/FormErrors';
 import { keys, usePractice } from '../fhir/queries';
 import { fieldErrorMessage } from '../ui/FieldError';
+import { FormErrors } from '../ui/FormErrors';
 import { useAction } from '../ui/useAction';
 import { amendmentsKey, decideAmendment } from './amendmentApi';
 

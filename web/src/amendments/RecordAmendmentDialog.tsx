@@ -1,9 +1,9 @@
 import { Button, Group, Modal, Select, Stack, TextInput, Textarea } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { FormErrors } from '../admin/FormErrors';
 import { usePractice } from '../fhir/queries';
 import { fieldErrorMessage } from '../ui/FieldError';
+import { FormErrors } from '../ui/FormErrors';
 import { useAction } from '../ui/useAction';
 import { amendmentsKey, requestAmendment } from './amendmentApi';
 import type { FocusOption } from './focusOptions';

@@ -4,8 +4,8 @@ import { FhirError } from '../fhir/FhirError';
 import { unclaimedIssues } from '../fhir/outcome';
 
 /**
- * What the server said that no field of the form claims (the rest shows next to its field): a general
- * message at the top of the form.
+ * What the server said that no field of the form claims (the rest shows next to its field: FieldError): a
+ * general message at the top of the form.
  */
 export function FormErrors({ error, fields }: { error: unknown; fields: readonly string[] }) {
   if (!error) return null;
