@@ -3,7 +3,7 @@ import { jwtVerify, SignJWT } from 'jose';
 import { badRequest, notFound, unauthorized } from '../fhir/outcome.js';
 import type { SqlConnection } from '../store/db.js';
 import type { Principal } from './principal.js';
-import { parseScopes, scopesAllow } from './scopes.js';
+import { parseScopes, scopeWithin } from './scopes.js';
 
 /** Access tokens live 5 minutes (SMART Backend Services recommends at most 5). */
 export const TOKEN_SECONDS = 300;
@@ -69,18 +69,19 @@ async function signingKey(conn: SqlConnection): Promise<Uint8Array> {
  */
 const CLIENT_CACHE_MS = 2000;
 const clientCache = new Map<string, { row: ClientRow | undefined; at: number }>();
-let keyPromise: Promise<Uint8Array> | undefined;
-let keyDb: SqlConnection | undefined;
+/** Per database: a process serving (or testing) two databases keeps each one's key. */
+const keys = new WeakMap<SqlConnection, Promise<Uint8Array>>();
 
 function key(conn: SqlConnection): Promise<Uint8Array> {
-  if (!keyPromise || keyDb !== conn) {
-    keyDb = conn;
-    keyPromise = signingKey(conn).catch((err: unknown) => {
-      keyPromise = undefined;
+  let found = keys.get(conn);
+  if (!found) {
+    found = signingKey(conn).catch((err: unknown) => {
+      keys.delete(conn);
       throw err;
     });
+    keys.set(conn, found);
   }
-  return keyPromise;
+  return found;
 }
 
 async function clientRow(conn: SqlConnection, id: string): Promise<ClientRow | undefined> {
@@ -113,26 +114,11 @@ export async function issueToken(
     const asked = parseScopes(requestedScope, 'scope');
     // A client may ask for less than it was granted, never more.
     for (const s of asked) {
-      const [, rest] = s.split('/');
-      const [type, letters] = rest.split('.');
-      const want =
-        letters === 'read' ? 'rs' : letters === 'write' ? 'cud' : letters === '*' ? 'cruds' : letters;
-      const actions = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' } as const;
-      for (const letter of want) {
-        const ok =
-          type === '*'
-            ? row.scopes.some(
-                (g) =>
-                  g.startsWith('system/*.') &&
-                  scopesAllow([g], actions[letter as keyof typeof actions], 'Patient')
-              )
-            : scopesAllow(row.scopes, actions[letter as keyof typeof actions], type);
-        if (!ok) {
-          throw badRequest(
-            `scope "${s}" is more than this client was granted (${row.scopes.join(' ')})`,
-            'scope'
-          );
-        }
+      if (!scopeWithin(row.scopes, s)) {
+        throw badRequest(
+          `scope "${s}" is more than this client was granted (${row.scopes.join(' ')})`,
+          'scope'
+        );
       }
     }
     scopes = asked;

@@ -49,11 +49,20 @@ export function parseScopes(text: string, expression = 'scope'): string[] {
   return scopes;
 }
 
+/** Whether one granted scope gives `letter` on `type` (`*` as the type is only given by a `*` scope). */
+function gives(granted: SmartScope, letter: string, type: string): boolean {
+  return (granted.type === '*' || granted.type === type) && granted.letters.includes(letter);
+}
+
 /** Whether the scopes allow `action` on `type`. */
 export function scopesAllow(scopes: readonly string[], action: Action, type: string): boolean {
   const letter = ACTION_LETTER[action];
-  return scopes.some((text) => {
-    const s = parseScope(text);
-    return (s.type === '*' || s.type === type) && s.letters.includes(letter);
-  });
+  return scopes.some((text) => gives(parseScope(text), letter, type));
+}
+
+/** Whether `wanted` asks for no more than the `granted` scopes give, letter by letter. */
+export function scopeWithin(granted: readonly string[], wanted: string): boolean {
+  const { type, letters } = parseScope(wanted);
+  const given = granted.map((text) => parseScope(text));
+  return [...letters].every((letter) => given.some((g) => gives(g, letter, type)));
 }
