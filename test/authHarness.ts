@@ -6,7 +6,7 @@ import { createSession, loadSession, DEFAULT_SESSION_LIMITS } from '../src/auth/
 import { createUser, type User } from '../src/auth/users.js';
 import type { Database } from '../src/store/db.js';
 import type { RequestContext } from '../src/store/context.js';
-import type { FhirCall } from './harness.js';
+import { injectJson, type FhirCall, type JsonAnswer } from './harness.js';
 
 /** A password every test user has (passes the policy: 12+ characters, not a common password). */
 export const TEST_PASSWORD = 'Correct-Horse-Battery-42';
@@ -17,6 +17,22 @@ export interface TestUser {
   token: string;
   csrf: string;
   sessionId: string;
+}
+
+/** A user of the practice with these roles who has not signed in yet (password TEST_PASSWORD). */
+export function newUser(
+  db: Database,
+  ctx: RequestContext,
+  roles: Role[],
+  permissions: Permission[] = []
+): Promise<User> {
+  return createUser(db, ctx.practiceId, {
+    username: `${roles[0]}-${randomUUID().slice(0, 8)}`,
+    displayName: `Test ${roles.join('/')}`,
+    roles,
+    permissions,
+    password: TEST_PASSWORD,
+  });
 }
 
 /**
@@ -30,47 +46,43 @@ export async function signedInUser(
   permissions: Permission[] = [],
   now = new Date()
 ): Promise<TestUser> {
-  const username = `${roles[0]}-${randomUUID().slice(0, 8)}`;
-  const user = await createUser(db, ctx.practiceId, {
-    username,
-    displayName: `Test ${roles.join('/')}`,
-    roles,
-    permissions,
-    password: TEST_PASSWORD,
-  });
+  const user = await newUser(db, ctx, roles, permissions);
   const { token, id } = await createSession(db, user, 'signed-in', { now });
   const active = await loadSession(db, token, DEFAULT_SESSION_LIMITS, now, false);
   return { user, token, csrf: active.session.csrf_token, sessionId: id };
 }
 
+/** The Set-Cookie headers of an answer, as a list. */
+export function setCookies(headers: JsonAnswer['headers']): string[] {
+  const raw = headers['set-cookie'];
+  return raw === undefined ? [] : Array.isArray(raw) ? raw : [String(raw)];
+}
+
+/** The session token an answer's Set-Cookie gave ('' when it cleared the cookie), if it set one. */
+export function sessionCookie(headers: JsonAnswer['headers']): string | undefined {
+  const session = setCookies(headers).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  return session?.slice(SESSION_COOKIE.length + 1).split(';')[0];
+}
+
 /** Calls the API in-process as a signed-in user: the session cookie, and the CSRF header on writes. */
-export async function asUser(app: FastifyInstance, who: TestUser, call: FhirCall & { csrf?: string | null }) {
-  const payload =
-    call.body === undefined
-      ? undefined
-      : typeof call.body === 'string'
-        ? call.body
-        : JSON.stringify(call.body);
+export function asUser(
+  app: FastifyInstance,
+  who: TestUser,
+  call: FhirCall & { csrf?: string | null }
+): Promise<JsonAnswer> {
   const url = /^\/(auth|admin|oauth2|fhir|api)\b/.test(call.url)
     ? call.url
     : `/fhir/R4/${call.url.replace(/^\//, '')}`;
   const csrf = call.csrf === undefined ? who.csrf : call.csrf;
-  const res = await app.inject({
+  return injectJson(app, {
     method: call.method,
     url,
+    body: call.body,
+    contentType: call.contentType ?? 'application/fhir+json',
     headers: {
       cookie: `${SESSION_COOKIE}=${who.token}`,
       ...(csrf !== null && call.method !== 'GET' && call.method !== 'HEAD' ? { 'x-csrf-token': csrf } : {}),
-      ...(payload !== undefined ? { 'content-type': call.contentType ?? 'application/fhir+json' } : {}),
       ...call.headers,
     },
-    payload,
   });
-  let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test responses are inspected freely
-  try {
-    json = res.body ? JSON.parse(res.body) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.statusCode, headers: res.headers, body: json, text: res.body };
 }

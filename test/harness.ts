@@ -25,11 +25,19 @@ export interface EngineHandle {
   app: FastifyInstance;
 }
 
+export interface EngineOptions {
+  /**
+   * The app's clock, for tests that move it (lock-outs, time-outs, token and grant expiry): pass
+   * `() => clock` over a variable the test assigns. Default: the real time.
+   */
+  now?: () => Date;
+}
+
 /**
  * Opens one database per engine for a test file (beforeAll) and closes it after. Tests never share a
  * practice: each calls newPractice(), so they never truncate tables or see each other's rows.
  */
-export function useEngine(engine: Engine): EngineHandle {
+export function useEngine(engine: Engine, { now }: EngineOptions = {}): EngineHandle {
   const handle = {} as EngineHandle;
   beforeAll(async () => {
     loadDefinitions();
@@ -46,6 +54,7 @@ export function useEngine(engine: Engine): EngineHandle {
         logLevel: 'silent',
         baseUrl: 'http://test/fhir/R4',
       },
+      now,
     });
     await handle.app.ready();
   });
@@ -98,8 +107,28 @@ export interface FhirCall {
   contentType?: string;
 }
 
-/** Calls the FHIR API in-process (fastify.inject) with the practice's client token. */
-export async function fhir(app: FastifyInstance, ctx: RequestContext & { token?: string }, call: FhirCall) {
+/** An in-process request; `body` is sent as JSON unless it is a string already. */
+export interface InjectCall {
+  method: FhirCall['method'];
+  url: string;
+  body?: unknown;
+  /** The content type of a body (ignored without one). */
+  contentType: string;
+  headers?: Record<string, string>;
+  remoteAddress?: string;
+}
+
+/** An answer: its body parsed as JSON when it is JSON (undefined otherwise), and as text. */
+export interface JsonAnswer {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test responses are inspected freely
+  body: any;
+  text: string;
+}
+
+/** One request through fastify.inject, the answer's body parsed: what fhir(), asUser() and the auth tests send. */
+export async function injectJson(app: FastifyInstance, call: InjectCall): Promise<JsonAnswer> {
   const payload =
     call.body === undefined
       ? undefined
@@ -108,19 +137,37 @@ export async function fhir(app: FastifyInstance, ctx: RequestContext & { token?:
         : JSON.stringify(call.body);
   const res = await app.inject({
     method: call.method,
-    url: `/fhir/R4/${call.url.replace(/^\//, '')}`,
+    url: call.url,
+    remoteAddress: call.remoteAddress,
     headers: {
-      ...(ctx.token ? { authorization: `Bearer ${ctx.token}` } : {}),
-      ...(payload !== undefined ? { 'content-type': call.contentType ?? 'application/fhir+json' } : {}),
+      ...(payload !== undefined ? { 'content-type': call.contentType } : {}),
       ...call.headers,
     },
     payload,
   });
-  let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test responses are inspected freely
+  let json: unknown;
   try {
     json = res.body ? JSON.parse(res.body) : undefined;
   } catch {
     json = undefined;
   }
-  return { status: res.statusCode, headers: res.headers, body: json };
+  return { status: res.statusCode, headers: res.headers, body: json, text: res.body };
+}
+
+/** Calls the FHIR API in-process (fastify.inject) with the practice's client token. */
+export function fhir(
+  app: FastifyInstance,
+  ctx: RequestContext & { token?: string },
+  call: FhirCall
+): Promise<JsonAnswer> {
+  return injectJson(app, {
+    method: call.method,
+    url: `/fhir/R4/${call.url.replace(/^\//, '')}`,
+    body: call.body,
+    contentType: call.contentType ?? 'application/fhir+json',
+    headers: {
+      ...(ctx.token ? { authorization: `Bearer ${ctx.token}` } : {}),
+      ...call.headers,
+    },
+  });
 }

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
-import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
 import {
   ACCESS_MATRIX,
   ADMIN_DOCUMENT_CATEGORIES,
@@ -543,30 +541,14 @@ describe.each(testEngines())('access rules around the matrix [%s]', (engine) => 
 });
 
 describe.each(testEngines())('restricted charts and emergency access [%s]', (engine) => {
-  const h = useEngine(engine);
-  // Its own app with a clock the test moves: the grant expires after EMERGENCY_ACCESS_MINUTES.
+  // The app runs on a clock the test moves: the grant expires after EMERGENCY_ACCESS_MINUTES.
   let clock = new Date();
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    app = buildApp({
-      webDist: null,
-      db: h.db,
-      config: {
-        practice: 'unused',
-        bodyLimit: 1024 * 1024,
-        logLevel: 'silent',
-        baseUrl: 'http://test/fhir/R4',
-      },
-      now: () => clock,
-    });
-    await app.ready();
-    return () => app.close();
-  });
+  const h = useEngine(engine, { now: () => clock });
 
   const RESTRICTED = { system: CONFIDENTIALITY_SYSTEM, code: 'R' };
 
   async function chart(ctx: TestContext, family: string, restricted: boolean) {
-    const patient = await fhir(app, ctx, {
+    const patient = await fhir(h.app, ctx, {
       method: 'POST',
       url: 'Patient',
       body: {
@@ -579,7 +561,7 @@ describe.each(testEngines())('restricted charts and emergency access [%s]', (eng
     expect(patient.status).toBe(201);
     const observations: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const obs = await fhir(app, ctx, {
+      const obs = await fhir(h.app, ctx, {
         method: 'POST',
         url: 'Observation',
         body: { ...SAMPLES.clinical(), subject: { reference: `Patient/${patient.body.id}` } },
@@ -596,7 +578,7 @@ describe.each(testEngines())('restricted charts and emergency access [%s]', (eng
     let url: string | undefined = first;
     let total = -1;
     for (let pages = 0; url && pages < 50; pages++) {
-      const page = await asUser(app, who, { method: 'GET', url });
+      const page = await asUser(h.app, who, { method: 'GET', url });
       expect(page.status).toBe(200);
       if (pages === 0) {
         total = page.body.total as number;
@@ -623,27 +605,27 @@ describe.each(testEngines())('restricted charts and emergency access [%s]', (eng
       const observations = await searchAll(who, 'Observation?_count=2&_total=accurate');
       expect(observations.ids.sort()).toEqual(open.flatMap((c) => c.observations).sort());
       expect(observations.total).toBe(4);
-      const byPatient = await asUser(app, who, {
+      const byPatient = await asUser(h.app, who, {
         method: 'GET',
         url: `Observation?subject=Patient/${hidden.patient}`,
       });
       expect(idsOf(byPatient.body)).toEqual([]);
-      const named = await asUser(app, who, { method: 'GET', url: 'Patient?name=Hidden' });
+      const named = await asUser(h.app, who, { method: 'GET', url: 'Patient?name=Hidden' });
       expect(idsOf(named.body)).toEqual([]);
     }
     for (const url of [`Patient/${hidden.patient}`, `Observation/${hidden.observations[0]}`]) {
-      const notFound = await asUser(app, provider, { method: 'GET', url });
+      const notFound = await asUser(h.app, provider, { method: 'GET', url });
       expect(notFound.status, url).toBe(404);
       expect(notFound.body.issue[0].code).toBe('not-found');
-      const suppressed = await asUser(app, doctor, { method: 'GET', url });
+      const suppressed = await asUser(h.app, doctor, { method: 'GET', url });
       expect(suppressed.status, url).toBe(403);
       expect(suppressed.body.resourceType).toBe('OperationOutcome');
       expect(suppressed.body.issue[0].code).toBe('suppressed');
     }
     // The practice's API client (a system) still sees it.
-    expect((await fhir(app, ctx, { method: 'GET', url: `Patient/${hidden.patient}` })).status).toBe(200);
+    expect((await fhir(h.app, ctx, { method: 'GET', url: `Patient/${hidden.patient}` })).status).toBe(200);
     // A provider cannot write into the chart either: it does not exist for them.
-    const write = await asUser(app, provider, {
+    const write = await asUser(h.app, provider, {
       method: 'POST',
       url: 'Observation',
       body: { ...SAMPLES.clinical(), subject: { reference: `Patient/${hidden.patient}` } },
@@ -659,14 +641,14 @@ describe.each(testEngines())('restricted charts and emergency access [%s]', (eng
     const other = await signedInUser(h.db, ctx, ['provider'], [], clock);
     const reason = 'Unconscious patient in the waiting room, needs allergy list';
 
-    const refused = await asUser(app, other, {
+    const refused = await asUser(h.app, other, {
       method: 'POST',
       url: '/auth/emergency-access',
       body: { patientId: hidden.patient, reason },
       contentType: 'application/json',
     });
     expectForbidden(refused);
-    const short = await asUser(app, doctor, {
+    const short = await asUser(h.app, doctor, {
       method: 'POST',
       url: '/auth/emergency-access',
       body: { patientId: hidden.patient, reason: 'urgent' },
@@ -680,7 +662,7 @@ describe.each(testEngines())('restricted charts and emergency access [%s]', (eng
     );
     expect(Number(grantsBefore.rows[0].n)).toBe(0);
 
-    const granted = await asUser(app, doctor, {
+    const granted = await asUser(h.app, doctor, {
       method: 'POST',
       url: '/auth/emergency-access',
       body: { patientId: hidden.patient, reason },
@@ -692,18 +674,20 @@ describe.each(testEngines())('restricted charts and emergency access [%s]', (eng
       clock.getTime() + EMERGENCY_ACCESS_MINUTES * 60_000
     );
 
-    const read = await asUser(app, doctor, { method: 'GET', url: `Patient/${hidden.patient}` });
+    const read = await asUser(h.app, doctor, { method: 'GET', url: `Patient/${hidden.patient}` });
     expect(read.status).toBe(200);
     expect(
-      (await asUser(app, doctor, { method: 'GET', url: `Observation/${hidden.observations[0]}` })).status
+      (await asUser(h.app, doctor, { method: 'GET', url: `Observation/${hidden.observations[0]}` })).status
     ).toBe(200);
-    const found = await asUser(app, doctor, {
+    const found = await asUser(h.app, doctor, {
       method: 'GET',
       url: `Observation?subject=Patient/${hidden.patient}`,
     });
     expect(idsOf(found.body).sort()).toEqual([...hidden.observations].sort());
     // Only for that user: the other provider still gets 404.
-    expect((await asUser(app, other, { method: 'GET', url: `Patient/${hidden.patient}` })).status).toBe(404);
+    expect((await asUser(h.app, other, { method: 'GET', url: `Patient/${hidden.patient}` })).status).toBe(
+      404
+    );
 
     // A high-priority audit event (purpose: emergency treatment) naming the patient, and a notice.
     const audit = await h.db.query<{
@@ -718,7 +702,7 @@ describe.each(testEngines())('restricted charts and emergency access [%s]', (eng
     expect(audit.rows[0].user_id).toBe(doctor.user.id);
     expect(audit.rows[0].patient_ids).toEqual([hidden.patient]);
     expect(JSON.stringify(audit.rows[0].event.purposeOfEvent)).toContain('ETREAT');
-    const notices = await fhir(app, ctx, {
+    const notices = await fhir(h.app, ctx, {
       method: 'GET',
       url: `Communication?category=${PRIVACY_NOTICE_CATEGORY.system}|${PRIVACY_NOTICE_CATEGORY.code}`,
     });
@@ -731,16 +715,16 @@ describe.each(testEngines())('restricted charts and emergency access [%s]', (eng
     const start = clock.getTime();
     for (let i = 1; i <= 4; i++) {
       clock = new Date(start + i * step);
-      expect((await asUser(app, doctor, { method: 'GET', url: `Patient/${hidden.patient}` })).status).toBe(
+      expect((await asUser(h.app, doctor, { method: 'GET', url: `Patient/${hidden.patient}` })).status).toBe(
         200
       );
     }
     // ...and closed after EMERGENCY_ACCESS_MINUTES: the chart is suppressed again.
     clock = new Date(start + EMERGENCY_ACCESS_MINUTES * 60_000 + 1000);
-    const after = await asUser(app, doctor, { method: 'GET', url: `Patient/${hidden.patient}` });
+    const after = await asUser(h.app, doctor, { method: 'GET', url: `Patient/${hidden.patient}` });
     expect(after.status).toBe(403);
     expect(after.body.issue[0].code).toBe('suppressed');
-    const search = await asUser(app, doctor, {
+    const search = await asUser(h.app, doctor, {
       method: 'GET',
       url: `Observation?subject=Patient/${hidden.patient}`,
     });

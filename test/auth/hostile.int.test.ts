@@ -1,12 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/api/auth/authenticate.js';
 import { totpCode } from '../../src/auth/totp.js';
-import { createUser, type User } from '../../src/auth/users.js';
-import { asUser, signedInUser, TEST_PASSWORD, type TestUser } from '../authHarness.js';
-import { fhir, newPractice, testEngines, useEngine, type TestContext } from '../harness.js';
+import type { User } from '../../src/auth/users.js';
+import {
+  asUser,
+  newUser,
+  sessionCookie,
+  signedInUser,
+  TEST_PASSWORD,
+  type TestUser,
+} from '../authHarness.js';
+import { fhir, injectJson, newPractice, testEngines, useEngine, type TestContext } from '../harness.js';
 
 /**
  * Hostile input, generated (fast-check): SQL-injection strings, oversized and malformed values in every
@@ -468,18 +474,8 @@ describe.each(testEngines())('hostile input [%s]', (engine) => {
     };
 
     beforeAll(async () => {
-      user = await createUser(h.db, ctx.practiceId, {
-        username: `desk-${randomUUID().slice(0, 8)}`,
-        displayName: 'Desk',
-        roles: ['front-desk'],
-        password: TEST_PASSWORD,
-      });
-      mfaUser = await createUser(h.db, ctx.practiceId, {
-        username: `admin-${randomUUID().slice(0, 8)}`,
-        displayName: 'Admin',
-        roles: ['practice-admin'],
-        password: TEST_PASSWORD,
-      });
+      user = await newUser(h.db, ctx, ['front-desk']);
+      mfaUser = await newUser(h.db, ctx, ['practice-admin']);
       // Enrol the administrator's second factor through the API.
       const first = await signInRaw({ username: mfaUser.username, password: TEST_PASSWORD }, address());
       expect(first.status).toBe(200);
@@ -505,27 +501,18 @@ describe.each(testEngines())('hostile input [%s]', (engine) => {
     });
 
     async function signInRaw(body: unknown, remoteAddress: string, contentType = 'application/json') {
-      const res = await h.app.inject({
+      const res = await injectJson(h.app, {
         method: 'POST',
         url: '/auth/sign-in',
         remoteAddress,
-        headers: { 'content-type': contentType },
-        payload: typeof body === 'string' ? body : JSON.stringify(body),
+        contentType,
+        body,
       });
-      const raw = res.headers['set-cookie'];
-      const cookies = raw === undefined ? [] : Array.isArray(raw) ? raw : [String(raw)];
-      const session = cookies.find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-      let json: unknown;
-      try {
-        json = JSON.parse(res.body);
-      } catch {
-        json = undefined;
-      }
       return {
-        status: res.statusCode,
-        text: res.body,
-        body: json as { resourceType?: string; stage?: string } | undefined,
-        cookie: session?.slice(SESSION_COOKIE.length + 1).split(';')[0],
+        status: res.status,
+        text: res.text,
+        body: res.body as { resourceType?: string; stage?: string } | undefined,
+        cookie: sessionCookie(res.headers),
       };
     }
 

@@ -1,15 +1,13 @@
 import { pbkdf2Sync, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
+import { describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/api/auth/authenticate.js';
-import type { Permission, Role } from '../../src/auth/accessMatrix.js';
 import { createClient, revokeClient } from '../../src/auth/clients.js';
 import { totpCode } from '../../src/auth/totp.js';
-import { createUser, type User } from '../../src/auth/users.js';
+import type { User } from '../../src/auth/users.js';
 import { ConfigError, parseServerConfig } from '../../src/config.js';
-import { asUser, signedInUser, TEST_PASSWORD } from '../authHarness.js';
-import { fhir, newPractice, testEngines, useEngine, type TestContext } from '../harness.js';
+import { asUser, newUser, sessionCookie, setCookies, signedInUser, TEST_PASSWORD } from '../authHarness.js';
+import { fhir, injectJson, newPractice, testEngines, useEngine, type JsonAnswer } from '../harness.js';
 
 /**
  * Sign-in, sessions and API client tokens through the HTTP API (docs/security/auth-api.md; ONC
@@ -19,12 +17,7 @@ import { fhir, newPractice, testEngines, useEngine, type TestContext } from '../
 
 const MINUTE = 60_000;
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | number | undefined>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test responses are inspected freely
-  body: any;
-  text: string;
+interface Answer extends JsonAnswer {
   /** The session cookie the answer set ('' when it cleared it), if it set one. */
   cookie?: string;
   setCookie: string[];
@@ -43,41 +36,19 @@ interface Call {
 
 /** One in-process request: the session cookie and CSRF header when given, a socket address to count by. */
 async function send(app: FastifyInstance, call: Call): Promise<Answer> {
-  const payload =
-    call.body === undefined
-      ? undefined
-      : typeof call.body === 'string'
-        ? call.body
-        : JSON.stringify(call.body);
-  const res = await app.inject({
+  const res = await injectJson(app, {
     method: call.method,
     url: call.url,
+    body: call.body,
+    contentType: call.contentType ?? 'application/json',
     remoteAddress: call.address ?? '10.9.9.9',
     headers: {
       ...(call.cookie !== undefined ? { cookie: `${SESSION_COOKIE}=${call.cookie}` } : {}),
       ...(call.csrf !== undefined ? { 'x-csrf-token': call.csrf } : {}),
-      ...(payload !== undefined ? { 'content-type': call.contentType ?? 'application/json' } : {}),
       ...call.headers,
     },
-    payload,
   });
-  const raw = res.headers['set-cookie'];
-  const setCookie = raw === undefined ? [] : Array.isArray(raw) ? raw : [String(raw)];
-  const session = setCookie.find((c) => c.startsWith(`${SESSION_COOKIE}=`));
-  let body: unknown;
-  try {
-    body = res.body ? JSON.parse(res.body) : undefined;
-  } catch {
-    body = undefined;
-  }
-  return {
-    status: res.statusCode,
-    headers: res.headers,
-    body,
-    text: res.body,
-    cookie: session === undefined ? undefined : session.slice(SESSION_COOKIE.length + 1).split(';')[0],
-    setCookie,
-  };
+  return { ...res, cookie: sessionCookie(res.headers), setCookie: setCookies(res.headers) };
 }
 
 /** A fresh network address per test: the per-address sign-in limit must not carry from one test to the next. */
@@ -88,38 +59,12 @@ const newAddress = (): string => {
 };
 
 describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
-  const h = useEngine(engine);
+  // The app runs on this clock: each test sets it, and moves it on for lock-outs, time-outs and expiry.
   let clock = new Date();
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    app = buildApp({
-      webDist: null,
-      db: h.db,
-      config: {
-        practice: 'unused',
-        bodyLimit: 1024 * 1024,
-        logLevel: 'silent',
-        baseUrl: 'http://test/fhir/R4',
-      },
-      now: () => clock,
-    });
-    await app.ready();
-    return () => app.close();
-  });
-
-  /** A user of the practice who has not signed in yet (password TEST_PASSWORD). */
-  async function newUser(ctx: TestContext, roles: Role[], permissions: Permission[] = []): Promise<User> {
-    return createUser(h.db, ctx.practiceId, {
-      username: `${roles[0]}-${randomUUID().slice(0, 8)}`,
-      displayName: `Test ${roles.join('/')}`,
-      roles,
-      permissions,
-      password: TEST_PASSWORD,
-    });
-  }
+  const h = useEngine(engine, { now: () => clock });
 
   const signIn = (username: string, password: string, address: string): Promise<Answer> =>
-    send(app, { method: 'POST', url: '/auth/sign-in', body: { username, password }, address });
+    send(h.app, { method: 'POST', url: '/auth/sign-in', body: { username, password }, address });
 
   /** Signs in and returns the cookie and CSRF token of the new session. */
   async function signedIn(
@@ -132,7 +77,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
   }
 
   const patients = (cookie: string, address = '10.200.0.1'): Promise<Answer> =>
-    send(app, { method: 'GET', url: '/fhir/R4/Patient', cookie, address });
+    send(h.app, { method: 'GET', url: '/fhir/R4/Patient', cookie, address });
 
   const sessionCount = async (user: User): Promise<number> =>
     Number(
@@ -147,7 +92,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
   it('the right password answers stage signed-in and sets a __Host- cookie (HttpOnly, Secure, SameSite=Strict)', async () => {
     clock = new Date();
     const ctx = await newPractice(h.db, 'signin');
-    const user = await newUser(ctx, ['medical-assistant']);
+    const user = await newUser(h.db, ctx, ['medical-assistant']);
     const res = await signIn(user.username, TEST_PASSWORD, newAddress());
     expect(res.status).toBe(200);
     expect(res.body.stage).toBe('signed-in');
@@ -176,7 +121,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     // Usernames are not case-sensitive.
     expect((await signIn(user.username.toUpperCase(), TEST_PASSWORD, newAddress())).status).toBe(200);
 
-    const session = await send(app, { method: 'GET', url: '/auth/session', cookie: res.cookie });
+    const session = await send(h.app, { method: 'GET', url: '/auth/session', cookie: res.cookie });
     expect(session.status).toBe(200);
     expect(session.body.stage).toBe('signed-in');
     expect((await patients(res.cookie as string)).status).toBe(200);
@@ -185,7 +130,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
   it('issues a new token at each sign-in, and sign-out ends the session', async () => {
     clock = new Date();
     const ctx = await newPractice(h.db, 'signout');
-    const user = await newUser(ctx, ['front-desk']);
+    const user = await newUser(h.db, ctx, ['front-desk']);
     const address = newAddress();
     const first = await signedIn(user, address);
     const second = await signedIn(user, address);
@@ -193,7 +138,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     expect(second.csrf).not.toBe(first.csrf);
     expect(await sessionCount(user)).toBe(2);
 
-    const out = await send(app, {
+    const out = await send(h.app, {
       method: 'POST',
       url: '/auth/sign-out',
       body: {},
@@ -203,7 +148,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     expect(out.status).toBe(204);
     expect(out.cookie).toBe('');
     expect(out.setCookie.join(';')).toMatch(/Expires=Thu, 01 Jan 1970|Max-Age=0/);
-    const old = await send(app, { method: 'GET', url: '/auth/session', cookie: first.cookie });
+    const old = await send(h.app, { method: 'GET', url: '/auth/session', cookie: first.cookie });
     expect(old.status).toBe(401);
     expect(old.body.resourceType).toBe('OperationOutcome');
     expect((await patients(first.cookie)).status).toBe(401);
@@ -219,7 +164,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
   it('a wrong password and an unknown username get the same 401', async () => {
     clock = new Date();
     const ctx = await newPractice(h.db, 'wrong');
-    const user = await newUser(ctx, ['biller']);
+    const user = await newUser(h.db, ctx, ['biller']);
     const address = newAddress();
     const wrong = await signIn(user.username, 'Not-the-password-99', address);
     const unknown = await signIn(`nobody-${randomUUID().slice(0, 8)}`, TEST_PASSWORD, address);
@@ -236,7 +181,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     const start = new Date();
     clock = start;
     const ctx = await newPractice(h.db, 'lock');
-    const user = await newUser(ctx, ['medical-assistant']);
+    const user = await newUser(h.db, ctx, ['medical-assistant']);
     const address = newAddress();
     for (let i = 1; i <= 5; i++) {
       const res = await signIn(user.username, `Wrong-password-${i}-xyz`, address);
@@ -269,18 +214,18 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
   it('a practice administrator unlocks a locked account', async () => {
     clock = new Date();
     const ctx = await newPractice(h.db, 'unlock');
-    const user = await newUser(ctx, ['front-desk']);
+    const user = await newUser(h.db, ctx, ['front-desk']);
     const admin = await signedInUser(h.db, ctx, ['practice-admin'], [], clock);
     const address = newAddress();
     for (let i = 1; i <= 5; i++) {
       expect((await signIn(user.username, `Wrong-password-${i}-xyz`, address)).status).toBe(401);
     }
     expect((await signIn(user.username, TEST_PASSWORD, address)).status).toBe(423);
-    const listed = await asUser(app, admin, { method: 'GET', url: '/admin/users' });
+    const listed = await asUser(h.app, admin, { method: 'GET', url: '/admin/users' });
     expect(listed.body.users.find((u: User) => u.id === user.id).lockedUntil).not.toBeNull();
     // Another role may not unlock.
     const desk = await signedInUser(h.db, ctx, ['front-desk'], [], clock);
-    const refused = await asUser(app, desk, {
+    const refused = await asUser(h.app, desk, {
       method: 'PATCH',
       url: `/admin/users/${user.id}`,
       body: { unlock: true },
@@ -289,7 +234,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     expect(refused.status).toBe(403);
     expect((await signIn(user.username, TEST_PASSWORD, address)).status).toBe(423);
 
-    const unlocked = await asUser(app, admin, {
+    const unlocked = await asUser(h.app, admin, {
       method: 'PATCH',
       url: `/admin/users/${user.id}`,
       body: { unlock: true },
@@ -304,7 +249,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     const start = new Date();
     clock = start;
     const ctx = await newPractice(h.db, 'rate');
-    const user = await newUser(ctx, ['provider']);
+    const user = await newUser(h.db, ctx, ['provider']);
     const address = newAddress();
     // Twenty wrong attempts for unknown usernames (so no account locks), at once.
     const attempts = await Promise.all(
@@ -345,7 +290,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     const ctx = await newPractice(h.db, 'policy');
     const admin = await signedInUser(h.db, ctx, ['practice-admin'], [], clock);
     const create = (username: string, password: string) =>
-      asUser(app, admin, {
+      asUser(h.app, admin, {
         method: 'POST',
         url: '/admin/users',
         body: { username, displayName: 'New Person', roles: ['front-desk'], password },
@@ -362,15 +307,15 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
       expect(res.body.resourceType).toBe('OperationOutcome');
       expect(res.body.issue[0].expression).toEqual(['password']);
     }
-    const listed = await asUser(app, admin, { method: 'GET', url: '/admin/users' });
+    const listed = await asUser(h.app, admin, { method: 'GET', url: '/admin/users' });
     expect(listed.body.users.map((u: User) => u.username)).not.toContain(username);
     expect((await create(username, 'Abcdefgh-123')).status).toBe(201);
   });
 
   it('stores the password as PBKDF2-HMAC-SHA-256 with 600,000 iterations and a random salt', async () => {
     const ctx = await newPractice(h.db, 'hash');
-    const user = await newUser(ctx, ['biller']);
-    const other = await newUser(ctx, ['biller']);
+    const user = await newUser(h.db, ctx, ['biller']);
+    const other = await newUser(h.db, ctx, ['biller']);
     const stored = await h.db.query<{ id: string; password_hash: string }>(
       'SELECT id, password_hash FROM app_user WHERE practice_id = $1 ORDER BY id',
       [ctx.practiceId]
@@ -392,7 +337,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     const start = new Date();
     clock = start;
     const ctx = await newPractice(h.db, 'mfa');
-    const admin = await newUser(ctx, ['practice-admin']);
+    const admin = await newUser(h.db, ctx, ['practice-admin']);
     const address = newAddress();
 
     const first = await signIn(admin.username, TEST_PASSWORD, address);
@@ -401,23 +346,30 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     const enrolCookie = first.cookie as string;
     // Nothing else answers until the second factor is set up.
     expect((await patients(enrolCookie)).status).toBe(401);
-    expect((await send(app, { method: 'GET', url: '/admin/users', cookie: enrolCookie })).status).toBe(401);
-    expect((await send(app, { method: 'GET', url: '/auth/sessions', cookie: enrolCookie })).status).toBe(401);
+    expect((await send(h.app, { method: 'GET', url: '/admin/users', cookie: enrolCookie })).status).toBe(401);
+    expect((await send(h.app, { method: 'GET', url: '/auth/sessions', cookie: enrolCookie })).status).toBe(
+      401
+    );
 
-    const enrol = await send(app, { method: 'POST', url: '/auth/mfa/enrol', body: {}, cookie: enrolCookie });
+    const enrol = await send(h.app, {
+      method: 'POST',
+      url: '/auth/mfa/enrol',
+      body: {},
+      cookie: enrolCookie,
+    });
     expect(enrol.status).toBe(200);
     const secret = enrol.body.secret as string;
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     expect(enrol.body.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
     expect(enrol.body.qrSvg).toContain('<svg');
-    const wrongConfirm = await send(app, {
+    const wrongConfirm = await send(h.app, {
       method: 'POST',
       url: '/auth/mfa/enrol/confirm',
       body: { code: wrongCode(secret, clock.getTime()) },
       cookie: enrolCookie,
     });
     expect(wrongConfirm.status).toBe(401);
-    const confirmed = await send(app, {
+    const confirmed = await send(h.app, {
       method: 'POST',
       url: '/auth/mfa/enrol/confirm',
       body: { code: totpCode(secret, clock.getTime()) },
@@ -443,7 +395,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     expect((await patients(mfaCookie)).status).toBe(401);
     const code = totpCode(secret, clock.getTime());
     const verify = (cookie: string, body: unknown) =>
-      send(app, { method: 'POST', url: '/auth/mfa/verify', body, cookie, address });
+      send(h.app, { method: 'POST', url: '/auth/mfa/verify', body, cookie, address });
     const wrong = await verify(mfaCookie, { code: wrongCode(secret, clock.getTime()) });
     expect(wrong.status).toBe(401);
     expect(wrong.body.resourceType).toBe('OperationOutcome');
@@ -471,13 +423,13 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     const start = new Date();
     clock = start;
     const ctx = await newPractice(h.db, 'mfalock');
-    const admin = await newUser(ctx, ['practice-admin']);
+    const admin = await newUser(h.db, ctx, ['practice-admin']);
     const address = newAddress();
     const first = await signIn(admin.username, TEST_PASSWORD, address);
     const secret = (
-      await send(app, { method: 'POST', url: '/auth/mfa/enrol', body: {}, cookie: first.cookie })
+      await send(h.app, { method: 'POST', url: '/auth/mfa/enrol', body: {}, cookie: first.cookie })
     ).body.secret as string;
-    const confirm = await send(app, {
+    const confirm = await send(h.app, {
       method: 'POST',
       url: '/auth/mfa/enrol/confirm',
       body: { code: totpCode(secret, clock.getTime()) },
@@ -488,7 +440,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     const second = await signIn(admin.username, TEST_PASSWORD, address);
     expect(second.body.stage).toBe('mfa');
     const verify = (body: unknown) =>
-      send(app, { method: 'POST', url: '/auth/mfa/verify', body, cookie: second.cookie, address });
+      send(h.app, { method: 'POST', url: '/auth/mfa/verify', body, cookie: second.cookie, address });
     for (let i = 1; i <= 5; i++) {
       expect((await verify({ code: wrongCode(secret, clock.getTime()) })).status, `attempt ${i}`).toBe(401);
     }
@@ -502,7 +454,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     const start = new Date();
     clock = start;
     const ctx = await newPractice(h.db, 'idle');
-    const user = await newUser(ctx, ['medical-assistant']);
+    const user = await newUser(h.db, ctx, ['medical-assistant']);
     const address = newAddress();
     // One session per kind of request, each idle for the same time: whichever request comes first after the
     // time-out is refused as expired.
@@ -524,13 +476,18 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
         expect((await patients(cookie)).status, `after ${(i + 1) * 14} minutes`).toBe(200);
       }
     }
-    const session = await send(app, { method: 'GET', url: '/auth/session', cookie: sessions[0].cookie });
+    const session = await send(h.app, { method: 'GET', url: '/auth/session', cookie: sessions[0].cookie });
     expect(new Date(session.body.session.idleExpiresAt).getTime()).toBe(at + 15 * MINUTE);
 
     clock = new Date(at + 15 * MINUTE + 1000);
     for (const [i, call] of firstRequests.entries()) {
       const { cookie, csrf } = sessions[i];
-      const res = await send(app, { ...call, cookie, csrf, ...(call.method === 'POST' ? { body: {} } : {}) });
+      const res = await send(h.app, {
+        ...call,
+        cookie,
+        csrf,
+        ...(call.method === 'POST' ? { body: {} } : {}),
+      });
       expect(res.status, call.url).toBe(401);
       expect(res.body.resourceType).toBe('OperationOutcome');
       expect(res.body.issue[0].code, call.url).toBe('expired');
@@ -549,14 +506,14 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     const start = new Date();
     clock = start;
     const ctx = await newPractice(h.db, 'absolute');
-    const user = await newUser(ctx, ['medical-assistant']);
+    const user = await newUser(h.db, ctx, ['medical-assistant']);
     const { cookie, body } = await signedIn(user, newAddress());
     expect(new Date(body.session.absoluteExpiresAt).getTime()).toBe(start.getTime() + 12 * 60 * MINUTE);
     let at = start.getTime();
     while (at + 14 * MINUTE < start.getTime() + 12 * 60 * MINUTE) {
       at += 14 * MINUTE;
       clock = new Date(at);
-      const alive = await send(app, {
+      const alive = await send(h.app, {
         method: 'POST',
         url: '/auth/keep-alive',
         body: {},
@@ -589,7 +546,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
       (await fhir(h.app, ctx, { method: 'GET', url: 'Patient?_summary=count' })).body.total;
     const before = await count();
     for (const csrf of [null, 'not-the-token', '']) {
-      const res = await asUser(app, user, { method: 'POST', url: 'Patient', body: patient, csrf });
+      const res = await asUser(h.app, user, { method: 'POST', url: 'Patient', body: patient, csrf });
       expect(res.status, String(csrf)).toBe(403);
       expect(res.body.resourceType).toBe('OperationOutcome');
       expect(res.body.issue[0].expression).toEqual(['x-csrf-token']);
@@ -597,29 +554,29 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     // Another session's token does not do either.
     const other = await signedInUser(h.db, ctx, ['front-desk'], [], clock);
     expect(
-      (await asUser(app, user, { method: 'POST', url: 'Patient', body: patient, csrf: other.csrf })).status
+      (await asUser(h.app, user, { method: 'POST', url: 'Patient', body: patient, csrf: other.csrf })).status
     ).toBe(403);
     // Nor for the auth and admin routes.
-    const ended = await asUser(app, user, {
+    const ended = await asUser(h.app, user, {
       method: 'DELETE',
       url: `/auth/sessions/${user.sessionId}`,
       csrf: null,
     });
     expect(ended.status).toBe(403);
     expect(await count()).toBe(before);
-    expect((await asUser(app, user, { method: 'GET', url: 'Patient' })).status).toBe(200);
-    expect((await asUser(app, user, { method: 'POST', url: 'Patient', body: patient })).status).toBe(201);
+    expect((await asUser(h.app, user, { method: 'GET', url: 'Patient' })).status).toBe(200);
+    expect((await asUser(h.app, user, { method: 'POST', url: 'Patient', body: patient })).status).toBe(201);
     expect(await count()).toBe(before + 1);
   });
 
   it('lists and ends one’s own sessions, never another user’s', async () => {
     clock = new Date();
     const ctx = await newPractice(h.db, 'sessions');
-    const user = await newUser(ctx, ['provider']);
+    const user = await newUser(h.db, ctx, ['provider']);
     const address = newAddress();
     const laptop = await signedIn(user, address);
     const phone = await signedIn(user, address);
-    const listed = await send(app, { method: 'GET', url: '/auth/sessions', cookie: laptop.cookie });
+    const listed = await send(h.app, { method: 'GET', url: '/auth/sessions', cookie: laptop.cookie });
     expect(listed.status).toBe(200);
     expect(listed.body.sessions).toHaveLength(2);
     const current = listed.body.sessions.filter((s: { current: boolean }) => s.current);
@@ -628,16 +585,16 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     expect(phoneSession.address).toBe(address);
 
     const someoneElse = await signedInUser(h.db, ctx, ['provider'], [], clock);
-    const refused = await send(app, {
+    const refused = await send(h.app, {
       method: 'DELETE',
       url: `/auth/sessions/${someoneElse.sessionId}`,
       cookie: laptop.cookie,
       csrf: laptop.csrf,
     });
     expect(refused.status).toBe(404);
-    expect((await asUser(app, someoneElse, { method: 'GET', url: 'Patient' })).status).toBe(200);
+    expect((await asUser(h.app, someoneElse, { method: 'GET', url: 'Patient' })).status).toBe(200);
 
-    const ended = await send(app, {
+    const ended = await send(h.app, {
       method: 'DELETE',
       url: `/auth/sessions/${phoneSession.id}`,
       cookie: laptop.cookie,
@@ -646,7 +603,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     expect(ended.status).toBe(204);
     expect((await patients(phone.cookie)).status).toBe(401);
     expect((await patients(laptop.cookie)).status).toBe(200);
-    const after = await send(app, { method: 'GET', url: '/auth/sessions', cookie: laptop.cookie });
+    const after = await send(h.app, { method: 'GET', url: '/auth/sessions', cookie: laptop.cookie });
     expect(after.body.sessions).toHaveLength(1);
   });
 
@@ -654,13 +611,13 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     clock = new Date();
     const ctx = await newPractice(h.db, 'admin');
     const admin = await signedInUser(h.db, ctx, ['practice-admin'], [], clock);
-    const leaving = await newUser(ctx, ['front-desk']);
-    const moving = await newUser(ctx, ['front-desk']);
+    const leaving = await newUser(h.db, ctx, ['front-desk']);
+    const moving = await newUser(h.db, ctx, ['front-desk']);
     const address = newAddress();
     const leavingSession = await signedIn(leaving, address);
     const movingSession = await signedIn(moving, address);
     const patch = (user: User, body: unknown) =>
-      asUser(app, admin, {
+      asUser(h.app, admin, {
         method: 'PATCH',
         url: `/admin/users/${user.id}`,
         body,
@@ -675,7 +632,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     expect(again.setCookie).toEqual([]);
 
     const observations = () =>
-      send(app, { method: 'GET', url: '/fhir/R4/Observation', cookie: movingSession.cookie });
+      send(h.app, { method: 'GET', url: '/fhir/R4/Observation', cookie: movingSession.cookie });
     expect((await observations()).status).toBe(403);
     expect((await patch(moving, { roles: ['medical-assistant'] })).status).toBe(200);
     expect((await observations()).status).toBe(200);
@@ -685,7 +642,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
 
   describe('API clients (OAuth 2.0 client credentials)', () => {
     const token = (form: Record<string, string>, address: string, headers?: Record<string, string>) =>
-      send(app, {
+      send(h.app, {
         method: 'POST',
         url: '/oauth2/token',
         body: new URLSearchParams(form).toString(),
@@ -694,7 +651,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
         headers,
       });
     const bearer = (accessToken: string, url = '/fhir/R4/Patient') =>
-      send(app, { method: 'GET', url, headers: { authorization: `Bearer ${accessToken}` } });
+      send(h.app, { method: 'GET', url, headers: { authorization: `Bearer ${accessToken}` } });
 
     it('gives a JWT that works; a wrong secret is 401; a revoked client is refused on its next request', async () => {
       clock = new Date();
@@ -719,7 +676,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
       expect(JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).alg).toBe('HS256');
       expect((await bearer(jwt)).status).toBe(200);
       // Read-only: it cannot write.
-      const write = await send(app, {
+      const write = await send(h.app, {
         method: 'POST',
         url: '/fhir/R4/Patient',
         body: { resourceType: 'Patient' },
@@ -811,7 +768,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     });
 
     it('serves /.well-known/smart-configuration', async () => {
-      const res = await send(app, { method: 'GET', url: '/.well-known/smart-configuration' });
+      const res = await send(h.app, { method: 'GET', url: '/.well-known/smart-configuration' });
       expect(res.status).toBe(200);
       expect(res.body.token_endpoint).toMatch(/\/oauth2\/token$/);
       expect(res.body.grant_types_supported).toContain('client_credentials');
@@ -825,10 +782,10 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     clock = new Date();
     const ctx = await newPractice(h.db, 'headers');
     const checks = [
-      await send(app, { method: 'GET', url: '/' }),
-      await send(app, { method: 'GET', url: '/fhir/R4/metadata' }),
+      await send(h.app, { method: 'GET', url: '/' }),
+      await send(h.app, { method: 'GET', url: '/fhir/R4/metadata' }),
       await fhir(h.app, ctx, { method: 'GET', url: 'Patient' }),
-      await send(app, { method: 'GET', url: '/fhir/R4/Patient' }),
+      await send(h.app, { method: 'GET', url: '/fhir/R4/Patient' }),
     ];
     for (const res of checks) {
       expect(String(res.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
