@@ -2,7 +2,7 @@ import { Button, Group, Modal, PasswordInput, SegmentedControl, Stack, Text, Tex
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { usePractice } from '../fhir/queries';
-import { fieldErrorMessage } from '../ui/FieldError';
+import { FieldError, fieldErrorMessage } from '../ui/FieldError';
 import { FormErrors } from '../ui/FormErrors';
 import { useAction } from '../ui/useAction';
 import { changeUser, type AdminUser } from './adminApi';
@@ -72,11 +72,7 @@ export function EditUserDialog({ user, onClose }: { user: AdminUser; onClose: ()
                 { value: 'disabled', label: 'Disabled (cannot sign in)' },
               ]}
             />
-            {fieldErrorMessage(error, 'status') && (
-              <Text size="sm" c="red.9" role="alert">
-                {fieldErrorMessage(error, 'status')}
-              </Text>
-            )}
+            <FieldError error={error} expression="status" />
           </Stack>
           <PasswordInput
             label="New password"
