@@ -3,7 +3,7 @@ import type { Task } from '@medplum/fhirtypes';
 import { useId, useState } from 'react';
 import { useClinicTimeZone } from '../app/SiteContext';
 import { useSession } from '../auth/authContext';
-import { hasPermission, hasRole } from '../auth/session';
+import { abilities } from '../auth/session';
 import { DataTable } from '../chart/DataTable';
 import { formatDateTime } from '../patient/display';
 import { QueryState } from '../ui/QueryState';
@@ -25,11 +25,7 @@ function focusLabel(task: Task, options: FocusOption[]): string {
 export function AmendmentsSection({ patientId }: { patientId: string }) {
   const headingId = useId();
   const timeZone = useClinicTimeZone();
-  const session = useSession();
-  const mayDecide =
-    hasRole(session, 'provider') ||
-    hasRole(session, 'practice-admin') ||
-    hasPermission(session, 'privacy-officer');
+  const mayDecide = abilities(useSession()).decideAmendments;
   const requests = useAmendmentRequests(patientId);
   const options = useFocusOptions(patientId);
   const [recording, setRecording] = useState(false);

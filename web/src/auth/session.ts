@@ -91,5 +91,7 @@ export function abilities(session: Session | undefined) {
     /** A chart's access history (GET /admin/patients/:id/access-history). */
     accessHistory: admin || privacyOfficer,
     emergencyAccess: hasPermission(session, 'emergency-access'),
+    /** Accepting or denying an amendment request (providers, practice-admin, the privacy officer). */
+    decideAmendments: hasRole(session, 'provider') || admin || privacyOfficer,
   };
 }
