@@ -35,12 +35,11 @@ export function useAuditSettings(): UseQueryResult<AuditSettings> {
 }
 
 /** A chart's access history; always re-read (each look at the chart adds to it). */
-export function useAccessHistory(patientId: string, enabled: boolean): UseQueryResult<AuditRecord[]> {
+export function useAccessHistory(patientId: string): UseQueryResult<AuditRecord[]> {
   const practice = usePractice();
   return useQuery({
     queryKey: adminKeys.accessHistory(practice, patientId),
     queryFn: ({ signal }) => fetchAccessHistory(patientId, signal),
-    enabled,
     staleTime: 0,
   });
 }

@@ -16,7 +16,7 @@ const FIRST = 25;
 export function AccessHistory({ patientId }: { patientId: string }) {
   const headingId = useId();
   const timeZone = useClinicTimeZone();
-  const history = useAccessHistory(patientId, true);
+  const history = useAccessHistory(patientId);
   const [all, setAll] = useState(false);
   return (
     <Paper component="section" aria-labelledby={headingId} p="sm">
