@@ -27,3 +27,11 @@ export class FhirError extends Error {
 export function isUnreachable(error: unknown): boolean {
   return error instanceof FhirError && error.unreachable;
 }
+
+/**
+ * True for a refusal (403). For a read, most often data the user's role does not read (the front desk and
+ * clinical data): screens say so calmly, as it is expected, rather than as a fault.
+ */
+export function isForbidden(error: unknown): error is FhirError {
+  return error instanceof FhirError && error.status === 403;
+}

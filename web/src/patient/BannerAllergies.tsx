@@ -1,6 +1,6 @@
 import { Group, Text } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconQuestionMark } from '@tabler/icons-react';
-import { FhirError } from '../fhir/FhirError';
+import { isForbidden } from '../fhir/FhirError';
 import { useAllergies } from '../fhir/queries';
 import { Tag } from '../ui/Tag';
 import { summarizeAllergies } from './allergySummary';
@@ -15,8 +15,8 @@ export function BannerAllergies({ patientId }: { patientId: string }) {
       </Text>
     );
   if (allergies.isError) {
-    // 403: the role does not read clinical data (the front desk): not a fault, and not "none".
-    if (allergies.error instanceof FhirError && allergies.error.status === 403) {
+    // The role does not read clinical data (the front desk): not a fault, and not "none".
+    if (isForbidden(allergies.error)) {
       return (
         <Text span size="sm" c="dimmed" data-testid="banner-allergies">
           Not shown to your role

@@ -1,6 +1,6 @@
 /** Emergency ("break-glass") access to a restricted chart: what the form checks before asking. Pure. */
 import type { OperationOutcome } from '@medplum/fhirtypes';
-import { FhirError } from '../fhir/FhirError';
+import { isForbidden } from '../fhir/FhirError';
 
 /** The server wants a reason of at least 10 characters (docs/security/auth-api.md). */
 export const EMERGENCY_REASON_MIN = 10;
@@ -20,7 +20,7 @@ export function emergencyReasonProblem(reason: string): string | undefined {
  * 403 with issue code "suppressed". Users without the permission get a 404 instead.
  */
 export function isRestrictedChart(error: unknown): boolean {
-  return error instanceof FhirError && error.status === 403 && hasIssueCode(error.outcome, 'suppressed');
+  return isForbidden(error) && hasIssueCode(error.outcome, 'suppressed');
 }
 
 function hasIssueCode(outcome: OperationOutcome, code: string): boolean {

@@ -1,7 +1,7 @@
 import { Skeleton, Stack, Text } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { FhirError } from '../fhir/FhirError';
+import { isForbidden, isUnreachable } from '../fhir/FhirError';
 
 /**
  * Loading, error and empty states of one query, said plainly; `children` renders the data.
@@ -28,15 +28,14 @@ export function QueryState<T>({
     );
   }
   if (query.isError) {
-    // 403: the role does not read this kind of data (e.g. the front desk and clinical data): not a fault.
-    if (query.error instanceof FhirError && query.error.status === 403) {
+    if (isForbidden(query.error)) {
       return (
         <Text size="sm" c="dimmed">
           Not shown to your role.
         </Text>
       );
     }
-    const unreachable = query.error instanceof FhirError && query.error.unreachable;
+    const unreachable = isUnreachable(query.error);
     return (
       <Text size="sm" c="red.9" role="alert">
         {unreachable
