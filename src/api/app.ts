@@ -16,7 +16,6 @@ import { registerAdminRoutes } from './auth/adminRoutes.js';
 import { authenticate, type AuthEnv } from './auth/authenticate.js';
 import { registerAuthRoutes } from './auth/authRoutes.js';
 import { registerOAuthRoutes } from './auth/oauthRoutes.js';
-import { AttemptLimiter } from './auth/rateLimit.js';
 import { securityHeaders } from './securityHeaders.js';
 import { sendOutcome, toOutcomeError } from './errors.js';
 import { presentResource } from './router/respond.js';
@@ -120,9 +119,8 @@ export function buildApp({
     now,
     audit: auditWriter,
   };
-  const limiter = new AttemptLimiter();
   registerAuthRoutes(app, authEnv, 'medassist');
-  registerOAuthRoutes(app, authEnv, limiter);
+  registerOAuthRoutes(app, authEnv);
   registerAdminRoutes(app, authEnv);
   registerPrintRoutes(app, authEnv);
   registerAmendmentRoutes(

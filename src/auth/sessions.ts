@@ -10,7 +10,6 @@ export interface SessionLimits {
   absoluteSeconds: number;
 }
 export const DEFAULT_SESSION_LIMITS: SessionLimits = { idleSeconds: 15 * 60, absoluteSeconds: 12 * 3600 };
-export const MAX_IDLE_SECONDS = 30 * 60;
 
 export type SessionStage = 'signed-in' | 'mfa' | 'enrol';
 

@@ -1,4 +1,4 @@
-import { badRequest, OutcomeError, outcome, unauthorized } from '../fhir/outcome.js';
+import { accountLocked, badRequest, type OutcomeError, unauthorized } from '../fhir/outcome.js';
 import type { Database, SqlConnection } from '../store/db.js';
 import { auditRow } from './audit/events.js';
 import { insertAudit } from './audit/writer.js';
@@ -99,13 +99,9 @@ export async function signIn(db: Database, body: unknown, meta: SignInMeta): Pro
     if (current.locked_until && new Date(current.locked_until) > meta.now) {
       await audit(tx, user, username, meta, 'sign-in', false, 'account locked');
       return {
-        refused: new OutcomeError(423, {
-          ...outcome(
-            'error',
-            'lock-error',
-            `this account is locked after repeated failed sign-ins; try again after ${new Date(current.locked_until).toISOString()} or ask a practice administrator`
-          ),
-        }),
+        refused: accountLocked(
+          `this account is locked after repeated failed sign-ins; try again after ${new Date(current.locked_until).toISOString()} or ask a practice administrator`
+        ),
       };
     }
     if (!ok || user.status !== 'active') {
@@ -190,14 +186,7 @@ export async function verifySecondFactor(
     const row = locked.rows[0];
     const user = toUser(row);
     if (row.locked_until && new Date(row.locked_until) > meta.now) {
-      throw new OutcomeError(
-        423,
-        outcome(
-          'error',
-          'lock-error',
-          `this account is locked until ${new Date(row.locked_until).toISOString()}`
-        )
-      );
+      throw accountLocked(`this account is locked until ${new Date(row.locked_until).toISOString()}`);
     }
     let accepted = false;
     if (typeof code === 'string' && row.mfa_secret) {
@@ -228,14 +217,9 @@ export async function verifySecondFactor(
       // Returned, not thrown, so the failure (and a lock) commits: see signIn.
       await registerFailure(tx, row, meta, user.username, 'wrong second factor');
       return {
-        refused: new OutcomeError(
-          401,
-          outcome(
-            'error',
-            'login',
-            'the code is wrong or was already used',
-            typeof code === 'string' ? 'code' : 'recoveryCode'
-          )
+        refused: unauthorized(
+          'the code is wrong or was already used',
+          typeof code === 'string' ? 'code' : 'recoveryCode'
         ),
       };
     }
@@ -297,15 +281,7 @@ export async function confirmEnrolment(
   }
   const step = verifyTotp(secret, code.trim(), null, meta.now.getTime());
   if (step === null) {
-    throw new OutcomeError(
-      401,
-      outcome(
-        'error',
-        'login',
-        'the code does not match; check the phone clock and try the next code',
-        'code'
-      )
-    );
+    throw unauthorized('the code does not match; check the phone clock and try the next code', 'code');
   }
   const { codes, hashes } = newRecoveryCodes();
   return db.transaction(async (tx) => {

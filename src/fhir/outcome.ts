@@ -72,13 +72,17 @@ export function isOutcomeError(err: unknown): err is OutcomeError {
   return err instanceof OutcomeError;
 }
 
-/** 401: no credentials, or credentials that are expired, revoked or wrong. */
-export const unauthorized = (text: string): OutcomeError =>
-  new OutcomeError(401, outcome('error', 'login', text));
+/** 401: no credentials, or credentials that are expired, revoked or wrong (`expression`: the wrong field). */
+export const unauthorized = (text: string, expression?: string): OutcomeError =>
+  new OutcomeError(401, outcome('error', 'login', text, expression));
 
 /** 403: the caller is known but their role or scopes do not allow this. */
 export const forbidden = (text: string, expression?: string): OutcomeError =>
   new OutcomeError(403, outcome('error', 'forbidden', text, expression));
+
+/** 423: the account is locked after repeated failed sign-ins. */
+export const accountLocked = (text: string): OutcomeError =>
+  new OutcomeError(423, outcome('error', 'lock-error', text));
 
 /** 429: too many attempts from one address or for one account. */
 export const tooManyRequests = (text: string): OutcomeError =>

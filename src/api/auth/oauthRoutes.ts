@@ -1,21 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { issueToken } from '../../auth/clients.js';
-import { OutcomeError, outcome } from '../../fhir/outcome.js';
+import { badRequest, tooManyRequests, unauthorized } from '../../fhir/outcome.js';
 import type { AuthEnv } from './authenticate.js';
 import { clientAddress } from './authenticate.js';
-import type { AttemptLimiter } from './rateLimit.js';
-
-const oauthError = (status: number, code: string, text: string, field?: string): OutcomeError =>
-  new OutcomeError(status, {
-    ...outcome('error', status === 401 ? 'login' : 'invalid', text, field),
-    id: code,
-  });
+import { AttemptLimiter } from './rateLimit.js';
 
 /**
  * OAuth 2.0 client credentials (RFC 6749 4.4) for API clients, and the SMART configuration document
  * (SMART App Launch 2.0, conformance.html). Authorization-code with PKCE for SMART apps is not offered yet.
  */
-export function registerOAuthRoutes(app: FastifyInstance, env: AuthEnv, limiter: AttemptLimiter): void {
+export function registerOAuthRoutes(app: FastifyInstance, env: AuthEnv): void {
+  // Failed token requests per address, counted apart from failed sign-ins (authRoutes.ts has its own).
+  const limiter = new AttemptLimiter();
   app.post('/oauth2/token', async (request, reply) => {
     const body = typeof request.body === 'string' ? new URLSearchParams(request.body) : new URLSearchParams();
     let clientId = body.get('client_id') ?? '';
@@ -24,23 +20,27 @@ export function registerOAuthRoutes(app: FastifyInstance, env: AuthEnv, limiter:
     if (basic) {
       const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
       const i = decoded.indexOf(':');
-      clientId = decodeURIComponent(decoded.slice(0, i));
-      clientSecret = decodeURIComponent(decoded.slice(i + 1));
+      try {
+        clientId = decodeURIComponent(decoded.slice(0, i));
+        clientSecret = decodeURIComponent(decoded.slice(i + 1));
+      } catch {
+        // A stray "%" would otherwise be a URIError, answered 500.
+        throw unauthorized(
+          'the Basic credentials are not valid percent-encoding (RFC 6749 2.3.1)',
+          'authorization'
+        );
+      }
     }
     if (body.get('grant_type') !== 'client_credentials') {
-      throw oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials', 'grant_type');
+      throw badRequest('grant_type must be client_credentials', 'grant_type');
     }
     if (!clientId || !clientSecret || clientId.length > 100 || clientSecret.length > 200) {
-      throw oauthError(401, 'invalid_client', 'client_id and client_secret are required', 'client_id');
+      throw unauthorized('client_id and client_secret are required', 'client_id');
     }
     const token = await limiter.attempt(
       clientAddress(request),
       env.now().getTime(),
-      () =>
-        new OutcomeError(
-          429,
-          outcome('error', 'throttled', 'too many failed token requests from this address')
-        ),
+      () => tooManyRequests('too many failed token requests from this address'),
       () => issueToken(env.db, clientId, clientSecret, body.get('scope') ?? undefined, env.now())
     );
     return reply.header('cache-control', 'no-store').send(token);
