@@ -18,7 +18,7 @@ export function registerPrintRoutes(app: FastifyInstance, env: AuthEnv): void {
     if (typeof b.what !== 'string' || b.what.length === 0 || b.what.length > 200) {
       throw badRequest('what was printed (1-200 characters), e.g. "chart summary"', 'what');
     }
-    if (await env.audit.records(principal.practiceId, 'print')) {
+    if (await env.audit.records(env.db, principal.practiceId, 'print')) {
       await env.audit.append(principal.practiceId, [
         auditRow({
           principal,

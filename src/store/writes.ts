@@ -247,7 +247,12 @@ async function assertWritesAllowed(
 function writeAuditRows(ctx: RequestContext, writes: PendingWrite[]): AuditRow[] {
   const groups = new Map<PendingWrite['method'], PendingWrite[]>();
   for (const w of writes) {
-    groups.set(w.method, [...(groups.get(w.method) ?? []), w]);
+    const list = groups.get(w.method);
+    if (list) {
+      list.push(w);
+    } else {
+      groups.set(w.method, [w]);
+    }
   }
   return [...groups].map(([method, list]) =>
     auditRow({

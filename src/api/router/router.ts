@@ -117,9 +117,9 @@ export async function routeFhirRequest(env: RouterEnv, req: FhirRequest): Promis
       case 'GET':
       case 'HEAD': {
         const resource = await repo.read(env.ctx, type, id);
-        await recordRead(env, 'read', 'read', {
+        await recordRead(env, 'read', 'read', () => ({
           entities: [{ reference: `${type}/${id}/_history/${resource.meta?.versionId ?? ''}`, resource }],
-        });
+        }));
         return resourceResponse(200, resource, env.ctx.baseUrl, undefined);
       }
       case 'PUT': {
@@ -151,9 +151,9 @@ export async function routeFhirRequest(env: RouterEnv, req: FhirRequest): Promis
     }
     if (segments.length === 4) {
       const resource = await repo.vread(env.ctx, type, id, vid);
-      await recordRead(env, 'read', 'vread', {
+      await recordRead(env, 'read', 'vread', () => ({
         entities: [{ reference: `${type}/${id}/_history/${vid}`, resource }],
-      });
+      }));
       return resourceResponse(200, resource, env.ctx.baseUrl, undefined);
     }
   }
@@ -431,19 +431,20 @@ function authorize(env: RouterEnv, req: FhirRequest, segments: string[]): void {
 
 /**
  * Records a read before its data is answered: through the group-commit writer, or inside the open
- * transaction of a Bundle (then it commits with the Bundle).
+ * transaction of a Bundle (then it commits with the Bundle). `input` is only built when the practice
+ * records this class of read.
  */
 async function recordRead(
   env: RouterEnv,
   kind: AuditClass,
   subtype: string,
-  input: Omit<AuditInput, 'principal' | 'action' | 'subtype'>
+  input: () => Omit<AuditInput, 'principal' | 'action' | 'subtype'>
 ): Promise<void> {
   const principal = env.ctx.principal;
-  if (!principal || !env.audit || !(await env.audit.records(env.ctx.practiceId, kind, env.tx))) {
+  if (!principal || !env.audit || !(await env.audit.records(conn(env), env.ctx.practiceId, kind))) {
     return;
   }
-  const row = auditRow({ ...input, principal, action: kind === 'search' ? 'E' : 'R', subtype });
+  const row = auditRow({ ...input(), principal, action: kind === 'search' ? 'E' : 'R', subtype });
   if (env.tx) {
     await insertAudit(env.tx, env.ctx.practiceId, [row]);
   } else {
@@ -460,16 +461,11 @@ async function recordBundle(
   bundle: Bundle,
   query?: string
 ): Promise<void> {
-  if (!env.ctx.principal || !env.audit) {
-    return;
-  }
-  const patients = new Set<string>();
-  for (const entry of bundle.entry ?? []) {
-    patientsOf(entry.resource).forEach((id) => patients.add(id));
-  }
-  await recordRead(env, kind, subtype, {
-    entities: [{ reference: target }],
-    patients: [...patients],
-    query,
+  await recordRead(env, kind, subtype, () => {
+    const patients = new Set<string>();
+    for (const entry of bundle.entry ?? []) {
+      patientsOf(entry.resource).forEach((id) => patients.add(id));
+    }
+    return { entities: [{ reference: target }], patients: [...patients], query };
   });
 }

@@ -59,7 +59,12 @@ export class AuditWriter {
         const batch = this.queue.splice(0, 500);
         const byPractice = new Map<string, typeof batch>();
         for (const item of batch) {
-          byPractice.set(item.practiceId, [...(byPractice.get(item.practiceId) ?? []), item]);
+          const items = byPractice.get(item.practiceId);
+          if (items) {
+            items.push(item);
+          } else {
+            byPractice.set(item.practiceId, [item]);
+          }
         }
         for (const [practiceId, items] of byPractice) {
           try {
@@ -79,15 +84,18 @@ export class AuditWriter {
     }
   }
 
-  /** Whether a class of event is recorded for a practice (cached for 5 s; changes through setAuditSettings apply at once here). */
-  async records(practiceId: string, kind: AuditClass, conn?: SqlConnection): Promise<boolean> {
+  /**
+   * Whether a class of event is recorded for a practice (cached for 5 s; changes through the audit settings
+   * route apply at once here). `conn` is the connection the request works on: inside a transaction Bundle,
+   * its transaction (on PGlite the one connection is held by it, and a read through the database would wait
+   * for it forever).
+   */
+  async records(conn: SqlConnection, practiceId: string, kind: AuditClass): Promise<boolean> {
     const cached = this.settings.get(practiceId);
     if (cached && Date.now() - cached.at < 5000) {
       return cached.value[kind];
     }
-    // Inside a transaction Bundle the read goes through its connection: on PGlite, the one connection is
-    // held by that transaction and a read through the database would wait for it forever.
-    const value = await readAuditSettings(conn ?? this.db, practiceId);
+    const value = await readAuditSettings(conn, practiceId);
     this.settings.set(practiceId, { value, at: Date.now() });
     return value[kind];
   }
