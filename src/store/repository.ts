@@ -64,6 +64,24 @@ export async function lockCurrent(
   return row;
 }
 
+/**
+ * Whether a stored resource references the Patient: through its indexed references, the rows that also put
+ * a resource into a restricted chart (store/access.ts), whatever the element or the reference's form.
+ */
+export async function referencesPatient(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  type: string,
+  id: string,
+  patientId: string
+): Promise<boolean> {
+  const result = await conn.query(
+    "SELECT 1 FROM search_index WHERE practice_id = $1 AND resource_type = $2 AND resource_id = $3 AND system = 'Patient' AND display = $4 LIMIT 1",
+    [ctx.practiceId, type, id, patientId]
+  );
+  return result.rows.length > 0;
+}
+
 /** Stamps id, meta.versionId and meta.lastUpdated; the stored JSON is what reads return. */
 export function stamp(resource: Resource, id: string, versionId: number, lastUpdated: string): Resource {
   return {

@@ -3,7 +3,14 @@ import type { Principal } from '../../auth/principal.js';
 import { badRequest, forbidden, notFound } from '../../fhir/outcome.js';
 import type { RequestContext } from '../../store/context.js';
 import type { Database } from '../../store/db.js';
-import { assertId, lockCurrent, planCreate, Repository, updateIn } from '../../store/repository.js';
+import {
+  assertId,
+  lockCurrent,
+  planCreate,
+  referencesPatient,
+  Repository,
+  updateIn,
+} from '../../store/repository.js';
 import { applyWrites } from '../../store/writes.js';
 
 /**
@@ -83,7 +90,7 @@ export async function requestAmendment(
     const focus = await repo.read(ctx, type, id);
     const belongs =
       (type === 'Patient' && id === patient.id) ||
-      JSON.stringify(focus).includes(`"Patient/${req.patientId}"`);
+      (await referencesPatient(tx, ctx, type, id, req.patientId));
     if (!belongs) {
       throw badRequest(`${req.focus} is not part of Patient/${req.patientId}'s record`, 'focus');
     }
