@@ -4,7 +4,7 @@ import { badRequest, outcome } from '../../fhir/outcome.js';
 import type { SearchRequest } from '../../fhir/searchRequest.js';
 import type { RequestContext } from '../context.js';
 import type { SqlConnection } from '../db.js';
-import { assertAllowed, inCategory, typeAccess } from '../../auth/policy.js';
+import { assertAllowed, hidesRestricted, inCategory, typeAccess } from '../../auth/policy.js';
 import { accessConditions, restrictedSql } from '../access.js';
 import { filterSql } from './filterSql.js';
 import type { Filter } from '../../fhir/searchRequest.js';
@@ -133,10 +133,6 @@ function cursorValueFits(kind: SortKey['kind'], value: unknown): boolean {
     case 'text':
       return true;
   }
-}
-
-export interface SearchResult {
-  bundle: Bundle;
 }
 
 /**
@@ -359,15 +355,17 @@ async function includes(
       );
       found.push(...result.rows.map((r) => r.content));
     }
-    frontier = [];
-    for (const r of await visibleIncludes(conn, ctx, found)) {
+    // Only resources not seen before are checked for visibility (a hidden one stays hidden: seen keeps it out).
+    const fresh: Resource[] = [];
+    for (const r of found) {
       const key = `${r.resourceType}/${r.id}`;
       if (!seen.has(key)) {
         seen.add(key);
-        out.push(r);
-        frontier.push(r);
+        fresh.push(r);
       }
     }
+    frontier = await visibleIncludes(conn, ctx, fresh);
+    out.push(...frontier);
   }
   return out;
 }
@@ -402,7 +400,7 @@ async function visibleIncludes(
     return found;
   }
   const allowed = found.filter((r) => inCategory(typeAccess(principal, 'read', r.resourceType), r));
-  if (allowed.length === 0 || principal.kind !== 'user') {
+  if (allowed.length === 0 || !hidesRestricted(principal)) {
     return allowed;
   }
   const p = new SqlParams(
