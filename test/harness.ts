@@ -171,3 +171,25 @@ export function fhir(
     },
   });
 }
+
+/** POSTs a transaction Bundle of these entries to the base URL (R4 http.html#transaction). */
+export function transaction(
+  app: FastifyInstance,
+  ctx: RequestContext & { token?: string },
+  entry: unknown[]
+): Promise<JsonAnswer> {
+  return fhir(app, ctx, {
+    method: 'POST',
+    url: '',
+    body: { resourceType: 'Bundle', type: 'transaction', entry },
+  });
+}
+
+/** How many resources of `type` the client's search finds (`_summary=count`). */
+export async function countOf(
+  app: FastifyInstance,
+  ctx: RequestContext & { token?: string },
+  type: string
+): Promise<number> {
+  return (await fhir(app, ctx, { method: 'GET', url: `${type}?_summary=count` })).body.total as number;
+}

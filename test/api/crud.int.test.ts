@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fhir, newPractice, testEngines, useEngine } from '../harness.js';
+import { countOf, fhir, newPractice, testEngines, useEngine, type TestContext } from '../harness.js';
 
 const jose = {
   resourceType: 'Patient',
@@ -225,9 +225,7 @@ describe.each(testEngines())('FHIR REST interactions [%s]', (engine) => {
 describe.each(testEngines())('bad input never hurts [%s]', (engine) => {
   const h = useEngine(engine);
 
-  async function count(ctx: Awaited<ReturnType<typeof newPractice>>, type = 'Patient'): Promise<number> {
-    return (await fhir(h.app, ctx, { method: 'GET', url: `${type}?_summary=count` })).body.total as number;
-  }
+  const count = (ctx: TestContext, type = 'Patient'): Promise<number> => countOf(h.app, ctx, type);
 
   it.each([
     [

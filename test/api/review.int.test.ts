@@ -1,23 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { fhir, newPractice, testEngines, useEngine } from '../harness.js';
+import { countOf, fhir, newPractice, testEngines, transaction, useEngine } from '../harness.js';
 
 // Findings of a code review (2026-11-26), each pinned by a test.
 describe.each(testEngines())('review findings [%s]', (engine) => {
   const h = useEngine(engine);
-  const tx = (entry: unknown[]) => ({ resourceType: 'Bundle', type: 'transaction', entry });
 
   it('history and vread inside a transaction Bundle answer (they used to wait forever on PGlite)', async () => {
     const ctx = await newPractice(h.db);
     await fhir(h.app, ctx, { method: 'PUT', url: 'Patient/p1', body: { resourceType: 'Patient', id: 'p1' } });
-    const res = await fhir(h.app, ctx, {
-      method: 'POST',
-      url: '',
-      body: tx([
-        { request: { method: 'GET', url: 'Patient/p1/_history' } },
-        { request: { method: 'GET', url: 'Patient/p1/_history/1' } },
-        { request: { method: 'GET', url: 'Patient/p1' } },
-      ]),
-    });
+    const res = await transaction(h.app, ctx, [
+      { request: { method: 'GET', url: 'Patient/p1/_history' } },
+      { request: { method: 'GET', url: 'Patient/p1/_history/1' } },
+      { request: { method: 'GET', url: 'Patient/p1' } },
+    ]);
     expect(res.status).toBe(200);
     expect(res.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual([
       '200 OK',
@@ -47,16 +42,12 @@ describe.each(testEngines())('review findings [%s]', (engine) => {
       'Keep'
     );
     // ... and the same inside a transaction
-    const inTx = await fhir(h.app, ctx, {
-      method: 'POST',
-      url: '',
-      body: tx([
-        {
-          resource: { resourceType: 'Patient', id: 'victim', name: [{ family: 'X' }] },
-          request: { method: 'PUT', url: 'Patient?identifier=urn:mrn|NOPE' },
-        },
-      ]),
-    });
+    const inTx = await transaction(h.app, ctx, [
+      {
+        resource: { resourceType: 'Patient', id: 'victim', name: [{ family: 'X' }] },
+        request: { method: 'PUT', url: 'Patient?identifier=urn:mrn|NOPE' },
+      },
+    ]);
     expect(inTx.status).toBe(409);
     expect((await fhir(h.app, ctx, { method: 'GET', url: 'Patient/victim' })).body.meta.versionId).toBe('1');
   });
@@ -90,18 +81,16 @@ describe.each(testEngines())('review findings [%s]', (engine) => {
       resource: { resourceType: 'Patient', identifier: [{ system: 'urn:mrn', value: '777' }] },
       request: { method: 'POST', url: 'Patient', ifNoneExist: 'identifier=urn:mrn|777' },
     };
-    const res = await fhir(h.app, ctx, { method: 'POST', url: '', body: tx([entry, entry]) });
+    const res = await transaction(h.app, ctx, [entry, entry]);
     expect(res.status).toBe(400);
-    expect((await fhir(h.app, ctx, { method: 'GET', url: 'Patient?_summary=count' })).body.total).toBe(0);
+    expect(await countOf(h.app, ctx, 'Patient')).toBe(0);
   });
 
   it("a POST entry whose url is not its resource's type is refused", async () => {
     const ctx = await newPractice(h.db);
-    const res = await fhir(h.app, ctx, {
-      method: 'POST',
-      url: '',
-      body: tx([{ resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Observation' } }]),
-    });
+    const res = await transaction(h.app, ctx, [
+      { resource: { resourceType: 'Patient' }, request: { method: 'POST', url: 'Observation' } },
+    ]);
     expect(res.status).toBe(400);
     expect(res.body.issue[0].expression).toEqual(['Bundle.entry[0].request.url']);
   });
@@ -157,7 +146,7 @@ describe.each(testEngines())('review findings [%s]', (engine) => {
       body: `{"resourceType":"Patient","extension":${'['.repeat(5000)}${']'.repeat(5000)}}`,
     });
     expect(deep.status).toBe(400);
-    expect((await fhir(h.app, ctx, { method: 'GET', url: 'Patient?_summary=count' })).body.total).toBe(0);
+    expect(await countOf(h.app, ctx, 'Patient')).toBe(0);
   });
 
   it('a JSON Patch inside a transaction travels as a Binary (R4 http.html#patch)', async () => {
@@ -170,16 +159,12 @@ describe.each(testEngines())('review findings [%s]', (engine) => {
     const patch = Buffer.from(JSON.stringify([{ op: 'replace', path: '/gender', value: 'female' }])).toString(
       'base64'
     );
-    const res = await fhir(h.app, ctx, {
-      method: 'POST',
-      url: '',
-      body: tx([
-        {
-          resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data: patch },
-          request: { method: 'PATCH', url: 'Patient/p1' },
-        },
-      ]),
-    });
+    const res = await transaction(h.app, ctx, [
+      {
+        resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data: patch },
+        request: { method: 'PATCH', url: 'Patient/p1' },
+      },
+    ]);
     expect(res.status).toBe(200);
     expect((await fhir(h.app, ctx, { method: 'GET', url: 'Patient/p1' })).body.gender).toBe('female');
   });
@@ -187,17 +172,13 @@ describe.each(testEngines())('review findings [%s]', (engine) => {
   it('DELETE and PUT of the same resource in one transaction is a 400 naming the entry', async () => {
     const ctx = await newPractice(h.db);
     await fhir(h.app, ctx, { method: 'PUT', url: 'Patient/t1', body: { resourceType: 'Patient', id: 't1' } });
-    const res = await fhir(h.app, ctx, {
-      method: 'POST',
-      url: '',
-      body: tx([
-        { request: { method: 'DELETE', url: 'Patient/t1' } },
-        {
-          resource: { resourceType: 'Patient', id: 't1', gender: 'male' },
-          request: { method: 'PUT', url: 'Patient/t1' },
-        },
-      ]),
-    });
+    const res = await transaction(h.app, ctx, [
+      { request: { method: 'DELETE', url: 'Patient/t1' } },
+      {
+        resource: { resourceType: 'Patient', id: 't1', gender: 'male' },
+        request: { method: 'PUT', url: 'Patient/t1' },
+      },
+    ]);
     expect(res.status).toBe(400);
     expect(res.body.issue[0].expression[0]).toContain('Bundle.entry[1]');
   });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fhir, newPractice, testEngines, useEngine } from '../harness.js';
+import { countOf, fhir, newPractice, testEngines, transaction, useEngine } from '../harness.js';
 
 // ../shared beside the checkout, or this kind of machine's /work/shared (a clone elsewhere, e.g. in /tmp).
 const BESIDE = path.resolve(import.meta.dirname, '../../../shared/data/synthea-r4');
@@ -30,26 +30,18 @@ describe.each(testEngines())('transaction and batch Bundles [%s]', (engine) => {
 
   it('resolves urn:uuid fullUrls into references and answers with a transaction-response', async () => {
     const ctx = await newPractice(h.db);
-    const res = await fhir(h.app, ctx, {
-      method: 'POST',
-      url: '',
-      body: {
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          {
-            fullUrl: 'urn:uuid:0f1e2d3c-0000-4000-8000-000000000002',
-            resource: observation('urn:uuid:0f1e2d3c-0000-4000-8000-000000000001', 72.5),
-            request: { method: 'POST', url: 'Observation' },
-          },
-          {
-            fullUrl: 'urn:uuid:0f1e2d3c-0000-4000-8000-000000000001',
-            resource: { resourceType: 'Patient', name: [{ family: 'Okafor' }] },
-            request: { method: 'POST', url: 'Patient' },
-          },
-        ],
+    const res = await transaction(h.app, ctx, [
+      {
+        fullUrl: 'urn:uuid:0f1e2d3c-0000-4000-8000-000000000002',
+        resource: observation('urn:uuid:0f1e2d3c-0000-4000-8000-000000000001', 72.5),
+        request: { method: 'POST', url: 'Observation' },
       },
-    });
+      {
+        fullUrl: 'urn:uuid:0f1e2d3c-0000-4000-8000-000000000001',
+        resource: { resourceType: 'Patient', name: [{ family: 'Okafor' }] },
+        request: { method: 'POST', url: 'Patient' },
+      },
+    ]);
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('transaction-response');
     expect(res.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual([
@@ -64,33 +56,25 @@ describe.each(testEngines())('transaction and batch Bundles [%s]', (engine) => {
 
   it('is all or nothing: one invalid entry stores none of the others', async () => {
     const ctx = await newPractice(h.db);
-    const res = await fhir(h.app, ctx, {
-      method: 'POST',
-      url: '',
-      body: {
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          {
-            fullUrl: 'urn:uuid:aaaaaaaa-0000-4000-8000-000000000001',
-            resource: { resourceType: 'Patient', name: [{ family: 'Okafor' }] },
-            request: { method: 'POST', url: 'Patient' },
-          },
-          {
-            resource: observation('urn:uuid:aaaaaaaa-0000-4000-8000-000000000001', 70),
-            request: { method: 'POST', url: 'Observation' },
-          },
-          {
-            resource: { ...observation('urn:uuid:aaaaaaaa-0000-4000-8000-000000000001', 71), status: 'done' },
-            request: { method: 'POST', url: 'Observation' },
-          },
-        ],
+    const res = await transaction(h.app, ctx, [
+      {
+        fullUrl: 'urn:uuid:aaaaaaaa-0000-4000-8000-000000000001',
+        resource: { resourceType: 'Patient', name: [{ family: 'Okafor' }] },
+        request: { method: 'POST', url: 'Patient' },
       },
-    });
+      {
+        resource: observation('urn:uuid:aaaaaaaa-0000-4000-8000-000000000001', 70),
+        request: { method: 'POST', url: 'Observation' },
+      },
+      {
+        resource: { ...observation('urn:uuid:aaaaaaaa-0000-4000-8000-000000000001', 71), status: 'done' },
+        request: { method: 'POST', url: 'Observation' },
+      },
+    ]);
     expect(res.status).toBe(400);
     expect(res.body.issue[0].expression[0]).toBe('Bundle.entry[2].Observation.status');
-    expect((await fhir(h.app, ctx, { method: 'GET', url: 'Patient?_summary=count' })).body.total).toBe(0);
-    expect((await fhir(h.app, ctx, { method: 'GET', url: 'Observation?_summary=count' })).body.total).toBe(0);
+    expect(await countOf(h.app, ctx, 'Patient')).toBe(0);
+    expect(await countOf(h.app, ctx, 'Observation')).toBe(0);
   });
 
   it('resolves conditional references and supports conditional create and update inside', async () => {
@@ -146,28 +130,18 @@ describe.each(testEngines())('transaction and batch Bundles [%s]', (engine) => {
       '200 OK',
       '200 OK',
     ]);
-    expect((await fhir(h.app, ctx, { method: 'GET', url: 'Patient?_summary=count' })).body.total).toBe(1);
-    expect((await fhir(h.app, ctx, { method: 'GET', url: 'Practitioner?_summary=count' })).body.total).toBe(
-      1
-    );
+    expect(await countOf(h.app, ctx, 'Patient')).toBe(1);
+    expect(await countOf(h.app, ctx, 'Practitioner')).toBe(1);
     // A conditional reference that matches nothing fails the transaction.
-    const broken = await fhir(h.app, ctx, {
-      method: 'POST',
-      url: '',
-      body: {
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          {
-            resource: {
-              resourceType: 'Patient',
-              managingOrganization: { reference: 'Organization?identifier=none|0' },
-            },
-            request: { method: 'POST', url: 'Patient' },
-          },
-        ],
+    const broken = await transaction(h.app, ctx, [
+      {
+        resource: {
+          resourceType: 'Patient',
+          managingOrganization: { reference: 'Organization?identifier=none|0' },
+        },
+        request: { method: 'POST', url: 'Patient' },
       },
-    });
+    ]);
     expect(broken.status).toBe(400);
     expect(broken.body.issue[0].expression[0]).toBe(
       'Bundle.entry[0].resource.managingOrganization.reference'
@@ -201,7 +175,7 @@ describe.each(testEngines())('transaction and batch Bundles [%s]', (engine) => {
       res.body.entry.map((e: { response: { status: string } }) => e.response.status.slice(0, 3))
     ).toEqual(['201', '400', '404']);
     expect(res.body.entry[1].response.outcome.issue[0].expression).toEqual(['Patient.gender']);
-    expect((await fhir(h.app, ctx, { method: 'GET', url: 'Patient?_summary=count' })).body.total).toBe(1);
+    expect(await countOf(h.app, ctx, 'Patient')).toBe(1);
   });
 
   it('loads a Synthea patient bundle completely', async () => {
@@ -215,10 +189,7 @@ describe.each(testEngines())('transaction and batch Bundles [%s]', (engine) => {
     const res = await fhir(h.app, ctx, { method: 'POST', url: '', body: bundle });
     expect(res.status).toBe(200);
     for (const [type, n] of expected) {
-      expect(
-        (await fhir(h.app, ctx, { method: 'GET', url: `${type}?_summary=count` })).body.total,
-        type
-      ).toBe(n);
+      expect(await countOf(h.app, ctx, type), type).toBe(n);
     }
     const patient = (await fhir(h.app, ctx, { method: 'GET', url: 'Patient' })).body.entry[0].resource;
     const encounters = await fhir(h.app, ctx, {

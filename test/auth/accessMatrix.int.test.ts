@@ -18,7 +18,15 @@ import { insertAudit } from '../../src/auth/audit/writer.js';
 import { PRIVACY_NOTICE_CATEGORY } from '../../src/auth/emergency.js';
 import { systemPrincipal } from '../../src/auth/principal.js';
 import { asUser, signedInUser, type TestUser } from '../authHarness.js';
-import { fhir, newPractice, testEngines, tokenFor, useEngine, type TestContext } from '../harness.js';
+import {
+  countOf,
+  fhir,
+  newPractice,
+  testEngines,
+  tokenFor,
+  useEngine,
+  type TestContext,
+} from '../harness.js';
 
 /**
  * The access matrix (src/auth/accessMatrix.ts) through the HTTP API: one test per cell (role x data group
@@ -199,11 +207,7 @@ describe.each(testEngines())('access matrix, one test per cell [%s]', (engine) =
   async function clientView(resource: Resource) {
     const type = resource.resourceType;
     const read = await fhir(h.app, observer, { method: 'GET', url: `${type}/${resource.id}` });
-    const count =
-      type === 'AuditEvent'
-        ? undefined
-        : ((await fhir(h.app, observer, { method: 'GET', url: `${type}?_summary=count` })).body
-            .total as number);
+    const count = type === 'AuditEvent' ? undefined : await countOf(h.app, observer, type);
     return { status: read.status, version: read.body?.meta?.versionId as string, total: count };
   }
 
@@ -343,9 +347,7 @@ describe.each(testEngines())('access rules around the matrix [%s]', (engine) => 
       body: { ...newCard.body, description: 'Insurance card, back' },
     });
     expect(cardUpdate.status).toBe(200);
-    const total = async () =>
-      (await fhir(h.app, ctx, { method: 'GET', url: 'DocumentReference?_summary=count' })).body
-        .total as number;
+    const total = () => countOf(h.app, ctx, 'DocumentReference');
     const before = await total();
     const newNote = await asUser(h.app, desk, {
       method: 'POST',
@@ -485,8 +487,7 @@ describe.each(testEngines())('access rules around the matrix [%s]', (engine) => 
     } as Resource);
     const patientsOnly = await tokenFor(h.db, ctx, 'system/Patient.rs');
     const observationsOnly = await tokenFor(h.db, ctx, 'system/Observation.rs');
-    const count = async () =>
-      (await fhir(h.app, ctx, { method: 'GET', url: 'Patient?_summary=count' })).body.total;
+    const count = () => countOf(h.app, ctx, 'Patient');
     const before = await count();
 
     expect((await fhir(h.app, patientsOnly, { method: 'GET', url: `Patient/${patient}` })).status).toBe(200);

@@ -8,7 +8,15 @@ import { createClient, issueToken } from '../../src/auth/clients.js';
 import type { Principal } from '../../src/auth/principal.js';
 import type { Database } from '../../src/store/db.js';
 import { asUser, signedInUser } from '../authHarness.js';
-import { fhir, newPractice, testEngines, tokenFor, useEngine, type TestContext } from '../harness.js';
+import {
+  fhir,
+  newPractice,
+  testEngines,
+  tokenFor,
+  transaction,
+  useEngine,
+  type TestContext,
+} from '../harness.js';
 
 /**
  * The audit trail (ONC 170.315(d)(2), (d)(3), (d)(10); ASTM E2147): what the API records, that records
@@ -195,21 +203,13 @@ describe.each(testEngines())('audit trail [%s]', (engine) => {
       body: { ...patientBody('Invalid'), birthDate: 'the fifth of May' },
     });
     expect(bad.status).toBe(400);
-    const bundle = await fhir(h.app, ctx, {
-      method: 'POST',
-      url: '',
-      body: {
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          { resource: patientBody('Fine'), request: { method: 'POST', url: 'Patient' } },
-          {
-            resource: { ...patientBody('Broken'), birthDate: 'soon' },
-            request: { method: 'POST', url: 'Patient' },
-          },
-        ],
+    const bundle = await transaction(h.app, ctx, [
+      { resource: patientBody('Fine'), request: { method: 'POST', url: 'Patient' } },
+      {
+        resource: { ...patientBody('Broken'), birthDate: 'soon' },
+        request: { method: 'POST', url: 'Patient' },
       },
-    });
+    ]);
     expect(bundle.status).toBe(400);
     const stored = await h.db.query('SELECT 1 FROM resource_version WHERE practice_id = $1', [
       ctx.practiceId,
@@ -277,15 +277,9 @@ describe.each(testEngines())('audit trail [%s]', (engine) => {
       ).status
     ).toBe(403);
     // A transaction Bundle cannot slip one in either.
-    const bundle = await fhir(h.app, ctx, {
-      method: 'POST',
-      url: '',
-      body: {
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [{ resource: forged, request: { method: 'POST', url: 'AuditEvent' } }],
-      },
-    });
+    const bundle = await transaction(h.app, ctx, [
+      { resource: forged, request: { method: 'POST', url: 'AuditEvent' } },
+    ]);
     expect(bundle.status).toBe(403);
     expect((await auditRows(h.db, ctx.practiceId)).slice(0, before.length)).toEqual(before);
     const stored = await h.db.query(
@@ -425,21 +419,13 @@ describe.each(testEngines())('audit trail [%s]', (engine) => {
       )
     );
     expect(reads.map((r) => r.status)).toEqual(Array(20).fill(200));
-    const bundle = await fhir(h.app, ctx, {
-      method: 'POST',
-      url: '',
-      body: {
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          { resource: heartRate(patientId, 70), request: { method: 'POST', url: 'Observation' } },
-          {
-            resource: { ...patientBody('Varga-Nagy'), id: patientId },
-            request: { method: 'PUT', url: `Patient/${patientId}` },
-          },
-        ],
+    const bundle = await transaction(h.app, ctx, [
+      { resource: heartRate(patientId, 70), request: { method: 'POST', url: 'Observation' } },
+      {
+        resource: { ...patientBody('Varga-Nagy'), id: patientId },
+        request: { method: 'PUT', url: `Patient/${patientId}` },
       },
-    });
+    ]);
     expect(bundle.status).toBe(200);
     const rows = await auditRows(h.db, ctx.practiceId);
     // 1 create, 10 reads, then the transaction's create and update records.

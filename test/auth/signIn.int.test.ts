@@ -7,7 +7,15 @@ import { totpCode } from '../../src/auth/totp.js';
 import type { User } from '../../src/auth/users.js';
 import { ConfigError, parseServerConfig } from '../../src/config.js';
 import { asUser, newUser, sessionCookie, setCookies, signedInUser, TEST_PASSWORD } from '../authHarness.js';
-import { fhir, injectJson, newPractice, testEngines, useEngine, type JsonAnswer } from '../harness.js';
+import {
+  countOf,
+  fhir,
+  injectJson,
+  newPractice,
+  testEngines,
+  useEngine,
+  type JsonAnswer,
+} from '../harness.js';
 
 /**
  * Sign-in, sessions and API client tokens through the HTTP API (docs/security/auth-api.md; ONC
@@ -542,8 +550,7 @@ describe.each(testEngines())('sign-in and sessions [%s]', (engine) => {
     const ctx = await newPractice(h.db, 'csrf');
     const user = await signedInUser(h.db, ctx, ['front-desk'], [], clock);
     const patient = { resourceType: 'Patient', name: [{ family: 'Nakamura' }] };
-    const count = async () =>
-      (await fhir(h.app, ctx, { method: 'GET', url: 'Patient?_summary=count' })).body.total;
+    const count = () => countOf(h.app, ctx, 'Patient');
     const before = await count();
     for (const csrf of [null, 'not-the-token', '']) {
       const res = await asUser(h.app, user, { method: 'POST', url: 'Patient', body: patient, csrf });

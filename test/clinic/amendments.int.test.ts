@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asUser, signedInUser } from '../authHarness.js';
+import { asUser, signedInUser, type TestUser } from '../authHarness.js';
 import { fhir, newPractice, testEngines, useEngine } from '../harness.js';
 
 const ALLERGY = (patientId: string) => ({
@@ -31,39 +31,46 @@ describe.each(testEngines())('amendment requests (ONC (d)(4)) [%s]', (engine) =>
       url: 'AllergyIntolerance',
       body: ALLERGY(patient.body.id),
     });
-    const desk = await signedInUser(h.db, ctx, ['medical-assistant']);
+    const ma = await signedInUser(h.db, ctx, ['medical-assistant']);
     const frontDesk = await signedInUser(h.db, ctx, ['front-desk']);
     const provider = await signedInUser(h.db, ctx, ['provider']);
     return {
       ctx,
       patientId: patient.body.id as string,
       allergyId: allergy.body.id as string,
-      desk,
+      ma,
       frontDesk,
       provider,
     };
   }
 
-  it('a request is tied to the data and version it concerns; accepted, the amendment is appended and linked', async () => {
-    const { ctx, patientId, allergyId, desk, frontDesk, provider } = await setUp();
-    // Whoever records a request must be able to see the data it concerns: the front desk cannot see allergies.
-    const blind = await asUser(h.app, frontDesk, {
+  /** Records an amendment request (POST /api/amendments) as `who`. */
+  const requestAmendment = (who: TestUser, body: Record<string, unknown>) =>
+    asUser(h.app, who, { method: 'POST', url: '/api/amendments', contentType: 'application/json', body });
+
+  /** Decides amendment request `taskId` as `who`. */
+  const decide = (who: TestUser, taskId: string, body: Record<string, unknown>) =>
+    asUser(h.app, who, {
       method: 'POST',
-      url: '/api/amendments',
+      url: `/api/amendments/${taskId}/decision`,
       contentType: 'application/json',
-      body: { patientId, focus: `AllergyIntolerance/${allergyId}`, requestedChange: 'wrong allergy' },
+      body,
+    });
+
+  it('a request is tied to the data and version it concerns; accepted, the amendment is appended and linked', async () => {
+    const { ctx, patientId, allergyId, ma, frontDesk, provider } = await setUp();
+    // Whoever records a request must be able to see the data it concerns: the front desk cannot see allergies.
+    const blind = await requestAmendment(frontDesk, {
+      patientId,
+      focus: `AllergyIntolerance/${allergyId}`,
+      requestedChange: 'wrong allergy',
     });
     expect(blind.status).toBe(403);
-    const req = await asUser(h.app, desk, {
-      method: 'POST',
-      url: '/api/amendments',
-      contentType: 'application/json',
-      body: {
-        patientId,
-        focus: `AllergyIntolerance/${allergyId}`,
-        requestedChange: 'I am allergic to amoxicillin, not penicillin',
-        requestedBy: 'Ada Okafor',
-      },
+    const req = await requestAmendment(ma, {
+      patientId,
+      focus: `AllergyIntolerance/${allergyId}`,
+      requestedChange: 'I am allergic to amoxicillin, not penicillin',
+      requestedBy: 'Ada Okafor',
     });
     expect(req.status).toBe(201);
     expect(req.body.status).toBe('requested');
@@ -71,23 +78,17 @@ describe.each(testEngines())('amendment requests (ONC (d)(4)) [%s]', (engine) =>
     expect(req.body.for.reference).toBe(`Patient/${patientId}`);
 
     // A medical assistant may record a request but not decide it.
-    const refused = await asUser(h.app, desk, {
-      method: 'POST',
-      url: `/api/amendments/${req.body.id}/decision`,
-      contentType: 'application/json',
-      body: { decision: 'accepted', reason: 'checked', amendment: 'x' },
+    const refused = await decide(ma, req.body.id, {
+      decision: 'accepted',
+      reason: 'checked',
+      amendment: 'x',
     });
     expect(refused.status).toBe(403);
 
-    const decided = await asUser(h.app, provider, {
-      method: 'POST',
-      url: `/api/amendments/${req.body.id}/decision`,
-      contentType: 'application/json',
-      body: {
-        decision: 'accepted',
-        reason: 'pharmacy record confirms amoxicillin',
-        amendment: 'Substance corrected to amoxicillin',
-      },
+    const decided = await decide(provider, req.body.id, {
+      decision: 'accepted',
+      reason: 'pharmacy record confirms amoxicillin',
+      amendment: 'Substance corrected to amoxicillin',
     });
     expect(decided.status).toBe(200);
     expect(decided.body.status).toBe('completed');
@@ -104,28 +105,20 @@ describe.each(testEngines())('amendment requests (ONC (d)(4)) [%s]', (engine) =>
     });
     expect(tasks.body.entry.map((e: { resource: { id: string } }) => e.resource.id)).toEqual([req.body.id]);
     // A decided request cannot be decided again.
-    const again = await asUser(h.app, provider, {
-      method: 'POST',
-      url: `/api/amendments/${req.body.id}/decision`,
-      contentType: 'application/json',
-      body: { decision: 'denied', reason: 'changed my mind' },
-    });
+    const again = await decide(provider, req.body.id, { decision: 'denied', reason: 'changed my mind' });
     expect(again.status).toBe(400);
   });
 
   it('denied: the request and the denial stay linked to the data', async () => {
-    const { ctx, patientId, allergyId, desk, provider } = await setUp();
-    const req = await asUser(h.app, desk, {
-      method: 'POST',
-      url: '/api/amendments',
-      contentType: 'application/json',
-      body: { patientId, focus: `AllergyIntolerance/${allergyId}`, requestedChange: 'Remove this allergy' },
+    const { ctx, patientId, allergyId, ma, provider } = await setUp();
+    const req = await requestAmendment(ma, {
+      patientId,
+      focus: `AllergyIntolerance/${allergyId}`,
+      requestedChange: 'Remove this allergy',
     });
-    const denied = await asUser(h.app, provider, {
-      method: 'POST',
-      url: `/api/amendments/${req.body.id}/decision`,
-      contentType: 'application/json',
-      body: { decision: 'denied', reason: 'documented reaction in 2019' },
+    const denied = await decide(provider, req.body.id, {
+      decision: 'denied',
+      reason: 'documented reaction in 2019',
     });
     expect(denied.status).toBe(200);
     expect(denied.body.status).toBe('rejected');
@@ -137,43 +130,35 @@ describe.each(testEngines())('amendment requests (ONC (d)(4)) [%s]', (engine) =>
   });
 
   it('a denied request on the demographics (no notes to append to) stays linked through the Task', async () => {
-    const { ctx, patientId, desk, provider } = await setUp();
-    const req = await asUser(h.app, desk, {
-      method: 'POST',
-      url: '/api/amendments',
-      contentType: 'application/json',
-      body: { patientId, focus: `Patient/${patientId}`, requestedChange: 'My birth year is wrong' },
+    const { ctx, patientId, ma, provider } = await setUp();
+    const req = await requestAmendment(ma, {
+      patientId,
+      focus: `Patient/${patientId}`,
+      requestedChange: 'My birth year is wrong',
     });
     expect(req.status).toBe(201);
-    const denied = await asUser(h.app, provider, {
-      method: 'POST',
-      url: `/api/amendments/${req.body.id}/decision`,
-      contentType: 'application/json',
-      body: { decision: 'denied', reason: 'matches the ID card' },
-    });
+    const denied = await decide(provider, req.body.id, { decision: 'denied', reason: 'matches the ID card' });
     expect(denied.status).toBe(200);
     expect(denied.body.output[0].valueReference.reference).toBe(`Patient/${patientId}/_history/1`);
     const patient = await fhir(h.app, ctx, { method: 'GET', url: `Patient/${patientId}` });
     expect(patient.body.meta.versionId).toBe('1');
     // Accepting with text alone is refused: a Patient takes the corrected resource.
-    const req2 = await asUser(h.app, desk, {
-      method: 'POST',
-      url: '/api/amendments',
-      contentType: 'application/json',
-      body: { patientId, focus: `Patient/${patientId}`, requestedChange: 'Spell my name Adaeze' },
+    const req2 = await requestAmendment(ma, {
+      patientId,
+      focus: `Patient/${patientId}`,
+      requestedChange: 'Spell my name Adaeze',
     });
-    const textOnly = await asUser(h.app, provider, {
-      method: 'POST',
-      url: `/api/amendments/${req2.body.id}/decision`,
-      contentType: 'application/json',
-      body: { decision: 'accepted', reason: 'ok', amendment: 'name corrected' },
+    const textOnly = await decide(provider, req2.body.id, {
+      decision: 'accepted',
+      reason: 'ok',
+      amendment: 'name corrected',
     });
     expect(textOnly.status).toBe(400);
     expect(textOnly.body.issue[0].expression).toEqual(['amendedResource']);
   });
 
   it('bad requests name the field and store nothing', async () => {
-    const { ctx, patientId, allergyId, desk, provider } = await setUp();
+    const { ctx, patientId, allergyId, ma, provider } = await setUp();
     const other = await fhir(h.app, ctx, {
       method: 'POST',
       url: 'Patient',
@@ -185,27 +170,16 @@ describe.each(testEngines())('amendment requests (ONC (d)(4)) [%s]', (engine) =>
       [{ patientId: other.body.id, focus: `AllergyIntolerance/${allergyId}`, requestedChange: 'x' }, 'focus'],
     ];
     for (const [body, field] of cases) {
-      const res = await asUser(h.app, desk, {
-        method: 'POST',
-        url: '/api/amendments',
-        contentType: 'application/json',
-        body,
-      });
+      const res = await requestAmendment(ma, body);
       expect(res.status).toBe(400);
       expect(res.body.issue[0].expression).toEqual([field]);
     }
-    const req = await asUser(h.app, desk, {
-      method: 'POST',
-      url: '/api/amendments',
-      contentType: 'application/json',
-      body: { patientId, focus: `AllergyIntolerance/${allergyId}`, requestedChange: 'x' },
+    const req = await requestAmendment(ma, {
+      patientId,
+      focus: `AllergyIntolerance/${allergyId}`,
+      requestedChange: 'x',
     });
-    const noText = await asUser(h.app, provider, {
-      method: 'POST',
-      url: `/api/amendments/${req.body.id}/decision`,
-      contentType: 'application/json',
-      body: { decision: 'accepted', reason: 'ok' },
-    });
+    const noText = await decide(provider, req.body.id, { decision: 'accepted', reason: 'ok' });
     expect(noText.status).toBe(400);
     expect(noText.body.issue[0].expression).toEqual(['amendment']);
     const tasks = await fhir(h.app, ctx, { method: 'GET', url: `Task?patient=${patientId}` });
