@@ -19,7 +19,7 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = ['emergency-access', 'privacy-officer'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-export const ROLE_LABELS: Record<Role, string> = {
+const ROLE_LABELS: Record<Role, string> = {
   'front-desk': 'Front desk',
   'medical-assistant': 'Medical assistant',
   'lead-ma': 'Lead MA',
@@ -28,7 +28,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   'practice-admin': 'Practice admin',
 };
 
-export const PERMISSION_LABELS: Record<Permission, string> = {
+const PERMISSION_LABELS: Record<Permission, string> = {
   'emergency-access': 'Emergency access to restricted charts',
   'privacy-officer': 'Privacy officer (reads the audit trail)',
 };
@@ -71,11 +71,11 @@ export function permissionLabel(permission: string): string {
   return (PERMISSION_LABELS as Record<string, string>)[permission] ?? permission;
 }
 
-export function hasRole(session: Session | undefined, role: Role): boolean {
+function hasRole(session: Session | undefined, role: Role): boolean {
   return session?.user.roles.includes(role) ?? false;
 }
 
-export function hasPermission(session: Session | undefined, permission: Permission): boolean {
+function hasPermission(session: Session | undefined, permission: Permission): boolean {
   return session?.user.permissions.includes(permission) ?? false;
 }
 

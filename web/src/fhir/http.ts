@@ -24,11 +24,11 @@ export interface SendOptions {
   sessionRequired?: boolean;
 }
 
-export function outcomeOf(code: OperationOutcome['issue'][number]['code'], text: string): OperationOutcome {
+function outcomeOf(code: OperationOutcome['issue'][number]['code'], text: string): OperationOutcome {
   return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, details: { text } }] };
 }
 
-export function isOutcome(body: unknown): body is OperationOutcome {
+function isOutcome(body: unknown): body is OperationOutcome {
   return typeof body === 'object' && body !== null && (body as Resource).resourceType === 'OperationOutcome';
 }
 
