@@ -11,6 +11,7 @@ import fastifyCookie from '@fastify/cookie';
 import { AuditWriter } from '../auth/audit/writer.js';
 import { DEFAULT_SESSION_LIMITS } from '../auth/sessions.js';
 import { registerAmendmentRoutes } from './amendmentRoutes.js';
+import { registerClinicRoutes } from './clinicRoutes.js';
 import { registerPrintRoutes } from './printRoutes.js';
 import { registerAdminRoutes } from './auth/adminRoutes.js';
 import { authenticate, type AuthEnv } from './auth/authenticate.js';
@@ -123,11 +124,9 @@ export function buildApp({
   registerOAuthRoutes(app, authEnv);
   registerAdminRoutes(app, authEnv);
   registerPrintRoutes(app, authEnv);
-  registerAmendmentRoutes(
-    app,
-    authEnv,
-    (host, protocol) => config.baseUrl ?? `${protocol}://${host}${FHIR_BASE}`
-  );
+  const baseUrl = (host: string, protocol: string) => config.baseUrl ?? `${protocol}://${host}${FHIR_BASE}`;
+  registerAmendmentRoutes(app, authEnv, baseUrl);
+  registerClinicRoutes(app, authEnv, baseUrl);
   const hasWebApp = webDist !== null && registerWebApp(app, webDist);
   app.setNotFoundHandler((request, reply) =>
     hasWebApp && isAppPage(request)

@@ -20,6 +20,12 @@ const SessionsPage = lazy(() => import('../auth/SessionsPage'));
 const UsersPage = lazy(() => import('../admin/UsersPage'));
 const AuditLogPage = lazy(() => import('../admin/AuditLogPage'));
 const AuditSettingsPage = lazy(() => import('../admin/AuditSettingsPage'));
+// The front desk's screens (issue 5), one folder each.
+const SchedulePage = lazy(() => import('../schedule/SchedulePage'));
+const FlowBoardPage = lazy(() => import('../flow/FlowBoardPage'));
+const RegisterPatientPage = lazy(() => import('../registration/RegisterPatientPage'));
+const RecallPage = lazy(() => import('../recall/RecallPage'));
+const WaitTimePage = lazy(() => import('../reports/WaitTimePage'));
 
 /** The MA's app: top bar, navigation, and the screens (behind the sign-in gate, Root.tsx). */
 export function App() {
@@ -47,6 +53,17 @@ export function App() {
               <Route path="/patients" element={<PatientsHome />} />
               <Route path="/patients/:id" element={<PatientPage />} />
               <Route path="/account/sessions" element={<SessionsPage />} />
+              <Route path="/schedule" element={can.schedule ? <SchedulePage /> : <NotAllowedPage />} />
+              <Route path="/flow" element={can.flowBoard ? <FlowBoardPage /> : <NotAllowedPage />} />
+              <Route
+                path="/patients/new"
+                element={can.registerPatients ? <RegisterPatientPage /> : <NotAllowedPage />}
+              />
+              <Route path="/recall" element={can.recallList ? <RecallPage /> : <NotAllowedPage />} />
+              <Route
+                path="/reports/wait-times"
+                element={can.waitTimeReport ? <WaitTimePage /> : <NotAllowedPage />}
+              />
               {/* Not /admin/...: those addresses are the server's administration API. */}
               <Route
                 path="/administration/users"

@@ -1,6 +1,11 @@
 import { NavLink, Stack, Text } from '@mantine/core';
 import {
+  IconCalendar,
+  IconChartBar,
   IconFileText,
+  IconLayoutKanban,
+  IconPhoneCall,
+  IconUserPlus,
   IconHistory,
   IconSettings,
   IconUserShield,
@@ -27,6 +32,12 @@ export function AppNav() {
   const location = useLocation();
   const chart = useMatch('/patients/:id');
   const can = abilities(useSession());
+  const desk: AdminLink[] = [];
+  if (can.schedule) desk.push({ to: '/schedule', label: 'Schedule', icon: IconCalendar });
+  if (can.flowBoard) desk.push({ to: '/flow', label: 'Flow board', icon: IconLayoutKanban });
+  if (can.registerPatients) desk.push({ to: '/patients/new', label: 'New patient', icon: IconUserPlus });
+  if (can.recallList) desk.push({ to: '/recall', label: 'Recall list', icon: IconPhoneCall });
+  if (can.waitTimeReport) desk.push({ to: '/reports/wait-times', label: 'Wait times', icon: IconChartBar });
   const admin: AdminLink[] = [];
   if (can.manageUsers) admin.push({ to: '/administration/users', label: 'Users', icon: IconUserShield });
   if (can.auditLog) admin.push({ to: '/administration/audit', label: 'Audit log', icon: IconHistory });
@@ -42,7 +53,10 @@ export function AppNav() {
         icon={IconUsers}
         current={location.pathname === '/patients'}
       />
-      {chart?.params.id && <ChartLink id={chart.params.id} />}
+      {chart?.params.id && chart.params.id !== 'new' && <ChartLink id={chart.params.id} />}
+      {desk.map((link) => (
+        <PageLink key={link.to} {...link} current={location.pathname === link.to} />
+      ))}
       {admin.length > 0 && (
         <Stack gap={2} mt="md" role="group" aria-labelledby="nav-administration">
           <Text id="nav-administration" size="xs" fw={650} c="dimmed" tt="uppercase" px="sm" py={4}>

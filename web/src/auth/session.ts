@@ -75,6 +75,10 @@ function hasRole(session: Session | undefined, role: Role): boolean {
   return session?.user.roles.includes(role) ?? false;
 }
 
+function anyRole(session: Session | undefined, roles: readonly Role[]): boolean {
+  return roles.some((role) => hasRole(session, role));
+}
+
 function hasPermission(session: Session | undefined, permission: Permission): boolean {
   return session?.user.permissions.includes(permission) ?? false;
 }
@@ -93,5 +97,35 @@ export function abilities(session: Session | undefined) {
     emergencyAccess: hasPermission(session, 'emergency-access'),
     /** Accepting or denying an amendment request (providers, practice-admin, the privacy officer). */
     decideAmendments: hasRole(session, 'provider') || admin || privacyOfficer,
+    /** The front desk's screens (issue 5); the server's access matrix decides each request again. */
+    schedule: anyRole(session, [
+      'front-desk',
+      'medical-assistant',
+      'lead-ma',
+      'provider',
+      'practice-admin',
+      'biller',
+    ]),
+    bookAppointments: anyRole(session, [
+      'front-desk',
+      'medical-assistant',
+      'lead-ma',
+      'provider',
+      'practice-admin',
+    ]),
+    /** Booking beyond availability or on top of another visit, with a reason. */
+    overbook: anyRole(session, ['lead-ma', 'provider', 'practice-admin']),
+    flowBoard: anyRole(session, ['front-desk', 'medical-assistant', 'lead-ma', 'provider', 'practice-admin']),
+    checkIn: anyRole(session, ['front-desk', 'medical-assistant', 'lead-ma', 'practice-admin']),
+    registerPatients: anyRole(session, [
+      'front-desk',
+      'medical-assistant',
+      'lead-ma',
+      'provider',
+      'practice-admin',
+    ]),
+    mergePatients: anyRole(session, ['lead-ma', 'practice-admin']),
+    recallList: anyRole(session, ['front-desk', 'medical-assistant', 'lead-ma', 'practice-admin']),
+    waitTimeReport: anyRole(session, ['front-desk', 'lead-ma', 'provider', 'practice-admin']),
   };
 }

@@ -1,0 +1,6 @@
+import { Title } from '@mantine/core';
+
+/** Placeholder while this screen is built (issue 5). */
+export default function Page() {
+  return <Title order={1}>Recall list</Title>;
+}
