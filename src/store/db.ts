@@ -22,6 +22,13 @@ export interface Database extends SqlConnection {
   readonly engine: Engine;
   /** Runs `fn` in one transaction: all of it commits or none of it does. */
   transaction<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T>;
+  /**
+   * LISTENs on a channel (PostgreSQL LISTEN/NOTIFY): `handler` gets the payload of every NOTIFY (from this
+   * process or another on the same database) once its transaction commits. PostgreSQL: one dedicated
+   * connection per database, outside the pool, re-established if it drops; PGlite: the instance's own
+   * listen. Resolves once listening; the function it returns stops this handler.
+   */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -93,6 +100,14 @@ function pgliteDatabase(db: PGlite, lock: FolderLock | undefined): Database {
         })
       );
     },
+    async listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>> {
+      const stop = await db.listen(channel, handler);
+      return async () => {
+        if (!db.closed) {
+          await stop();
+        }
+      };
+    },
     async close(): Promise<void> {
       await db.close();
       lock?.release();
@@ -108,6 +123,7 @@ function openPostgres(url: string, poolSize: number): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client's connection error must not crash the server; the next query reports it.
   pool.on('error', () => undefined);
+  const listener = new PgListener(url);
   return {
     engine: 'postgres',
     async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
@@ -133,8 +149,103 @@ function openPostgres(url: string, poolSize: number): Database {
         client.release();
       }
     },
+    listen: (channel, handler) => listener.listen(channel, handler),
     async close(): Promise<void> {
+      await listener.close();
       await pool.end();
     },
   };
+}
+
+/** A quoted SQL identifier (LISTEN takes no parameters). */
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * The one LISTEN connection of a PostgreSQL database: handlers per channel; LISTEN is sent once per channel.
+ * When the connection drops it reconnects after a second and LISTENs again (notifications sent meanwhile
+ * are lost: a screen that cares refetches on reconnect).
+ */
+class PgListener {
+  private client: pg.Client | undefined;
+  private connecting: Promise<pg.Client> | undefined;
+  private readonly handlers = new Map<string, Set<(payload: string) => void>>();
+  private closed = false;
+
+  constructor(private readonly url: string) {}
+
+  private connect(): Promise<pg.Client> {
+    if (this.client) {
+      return Promise.resolve(this.client);
+    }
+    this.connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url });
+      client.on('notification', (msg) => {
+        for (const handler of this.handlers.get(msg.channel) ?? []) {
+          handler(msg.payload ?? '');
+        }
+      });
+      client.on('error', () => this.dropped(client));
+      client.on('end', () => this.dropped(client));
+      try {
+        await client.connect();
+        for (const channel of this.handlers.keys()) {
+          await client.query(`LISTEN ${quoteIdent(channel)}`);
+        }
+      } catch (err) {
+        this.connecting = undefined;
+        await client.end().catch(() => undefined);
+        throw err;
+      }
+      this.client = client;
+      this.connecting = undefined;
+      return client;
+    })();
+    return this.connecting;
+  }
+
+  private dropped(client: pg.Client): void {
+    if (this.client !== client) {
+      return;
+    }
+    this.client = undefined;
+    if (!this.closed && this.handlers.size > 0) {
+      setTimeout(() => {
+        if (!this.closed) {
+          this.connect().catch(() => this.dropped(client));
+        }
+      }, 1000).unref();
+    }
+  }
+
+  async listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>> {
+    let set = this.handlers.get(channel);
+    const first = !set;
+    if (!set) {
+      set = new Set();
+      this.handlers.set(channel, set);
+    }
+    set.add(handler);
+    const client = await this.connect();
+    if (first) {
+      await client.query(`LISTEN ${quoteIdent(channel)}`);
+    }
+    return async () => {
+      const current = this.handlers.get(channel);
+      current?.delete(handler);
+      if (current && current.size === 0) {
+        this.handlers.delete(channel);
+        await this.client?.query(`UNLISTEN ${quoteIdent(channel)}`).catch(() => undefined);
+      }
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.handlers.clear();
+    const client = this.client ?? (await this.connecting?.catch(() => undefined));
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
 }
