@@ -96,6 +96,14 @@ const SAMPLES: Record<GroupName, () => Resource> = {
     payor: [{ display: 'Acme Health Plan' }],
   }),
   billing: () => ({ resourceType: 'Account', status: 'active', name: 'Self-pay balance' }),
+  deskPayments: () => ({
+    resourceType: 'PaymentNotice',
+    status: 'active',
+    created: '2026-11-27T15:00:00Z',
+    payment: { display: 'Co-pay collected at the front desk' },
+    recipient: { display: 'Test practice' },
+    amount: { value: 25, currency: 'USD' },
+  }),
   diagnoses: () => ({
     resourceType: 'Condition',
     subject: { reference: 'Patient/matrix-patient' },
