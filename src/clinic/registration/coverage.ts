@@ -163,7 +163,7 @@ export async function captureCoverage(
           },
         ],
         name: input.payer.name,
-      } as Organization);
+      });
       writes.push(write);
       payer = write.content as Organization;
     }
