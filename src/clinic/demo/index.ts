@@ -10,6 +10,7 @@ import { patientChart } from './history.js';
 import { patientKey, patientProfile, RESTRICTED_PATIENT_NUMBER } from './people.js';
 import { practiceResources } from './practice.js';
 import { planAppointments } from './schedule.js';
+import { todaysVisits, withRoomStates } from './today.js';
 
 export interface DemoOptions {
   /** "Now": the day the schedule starts and the instant that splits today's done and upcoming appointments. */
@@ -47,10 +48,15 @@ export function generateDemoClinic(options: DemoOptions): Bundle[] {
   const clock = new ClinicClock(options.today, options.timeZone ?? DEMO_DEFAULTS.timeZone);
   const profiles = Array.from({ length: patients }, (_, index) => patientProfile(seed, index + 1, clock));
   const appointments = planAppointments(seed, clock, profiles);
+  const today = todaysVisits(seed, clock, profiles, appointments);
   return [
-    transaction(practiceResources(clock)),
+    transaction(withRoomStates(practiceResources(clock), today)),
     ...profiles.map((profile) =>
-      transaction([...patientChart(profile, clock), ...(appointments.get(profile.number) ?? [])])
+      transaction([
+        ...patientChart(profile, clock),
+        ...(appointments.get(profile.number) ?? []),
+        ...(today.encounters.get(profile.number) ?? []),
+      ])
     ),
   ];
 }

@@ -2,7 +2,8 @@
  * Past office visits (Encounter): well-child and annual check-ups, follow-ups of chronic problems, and a sick visit
  * on the onset day of each acute problem. All on weekdays, in clinic hours, at the patient's usual site.
  */
-import type { Encounter } from '@medplum/fhirtypes';
+import type { Encounter, EncounterLocation, EncounterParticipant } from '@medplum/fhirtypes';
+import { FLOW_TO_ENCOUNTER_STATUS } from '../flow/status.js';
 import type { ClinicClock } from './clock.js';
 import { SYSTEM, concept } from './codes.js';
 import { ageOn, type PatientProfile } from './people.js';
@@ -20,6 +21,7 @@ import {
 } from './practice.js';
 import { conditionRef, type PlannedProblem } from './problems.js';
 import type { Rng } from './random.js';
+import { dayInstants, flowExtensions, stepAt, type FlowStep } from './visitFlow.js';
 
 export type VisitKind = 'well-child' | 'check-up' | 'follow-up' | 'sick';
 
@@ -148,41 +150,75 @@ export function planVisits(
   });
 }
 
-export function encounterResource(visit: Visit, profile: PatientProfile, clock: ClinicClock): Encounter {
-  const period = {
-    start: clock.instant(visit.day, visit.start),
-    end: clock.instant(visit.day, visit.start + visit.minutes),
-  };
+/** How the visit went through the clinic, and the Appointment it was booked as (if kept). */
+export interface VisitFlow {
+  readonly steps: readonly FlowStep[];
+  readonly appointmentId?: string;
+  /** A telehealth visit: no room, class VR. */
+  readonly virtual?: boolean;
+}
+
+export function encounterResource(
+  visit: Visit,
+  profile: PatientProfile,
+  clock: ClinicClock,
+  flow: VisitFlow
+): Encounter {
+  const { steps } = flow;
+  const last = steps[steps.length - 1];
+  const done = last.status === 'checked-out' || last.status === 'left-without-being-seen';
+  const instant = dayInstants(clock, visit.day);
+  const at = (minutes: number | undefined): string | undefined =>
+    minutes === undefined ? undefined : instant(minutes);
+  const between = (from: number | undefined, to: number | undefined) => ({
+    ...(from !== undefined ? { start: at(from) } : {}),
+    ...(to !== undefined ? { end: at(to) } : {}),
+  });
+  const arrived = stepAt(steps, 'arrived');
+  const roomed = stepAt(steps, 'roomed');
+  const withProvider = stepAt(steps, 'with-provider');
+  const period = between(arrived, done ? last.at : undefined);
   const [typeCode, typeDisplay] = ENCOUNTER_TYPES[visit.kind];
+  const participant: EncounterParticipant[] = [];
+  if (withProvider !== undefined) {
+    participant.push({
+      type: [concept(SYSTEM.participationType, 'PPRF', 'primary performer')],
+      individual: staffRef(visit.provider),
+      period: between(withProvider, stepAt(steps, 'ready-for-checkout')),
+    });
+  }
+  if (roomed !== undefined) {
+    participant.push({
+      type: [concept(SYSTEM.participationType, 'PART', 'Participation')],
+      individual: staffRef(visit.ma),
+      period: between(roomed, stepAt(steps, 'ready-for-provider')),
+    });
+  }
+  const location: EncounterLocation[] = [
+    { location: siteRef(visit.site), status: done ? 'completed' : 'active', period },
+  ];
+  if (roomed !== undefined) {
+    location.push({
+      location: roomRef(visit.site, visit.room),
+      status: done ? 'completed' : 'active',
+      physicalType: concept('http://terminology.hl7.org/CodeSystem/location-physical-type', 'ro', 'Room'),
+      period: between(roomed, stepAt(steps, 'checked-out')),
+    });
+  }
   const encounter: Encounter = {
     resourceType: 'Encounter',
     id: visit.id,
-    status: 'finished',
-    class: { system: SYSTEM.actCode, code: 'AMB', display: 'ambulatory' },
+    extension: flowExtensions(steps, visit.day, clock),
+    status: FLOW_TO_ENCOUNTER_STATUS[last.status as keyof typeof FLOW_TO_ENCOUNTER_STATUS] ?? 'unknown',
+    class: flow.virtual
+      ? { system: SYSTEM.actCode, code: 'VR', display: 'virtual' }
+      : { system: SYSTEM.actCode, code: 'AMB', display: 'ambulatory' },
     type: [concept(SYSTEM.snomed, typeCode, typeDisplay)],
     subject: profile.ref,
-    participant: [
-      {
-        type: [concept(SYSTEM.participationType, 'PPRF', 'primary performer')],
-        individual: staffRef(visit.provider),
-        period,
-      },
-      {
-        type: [concept(SYSTEM.participationType, 'PART', 'Participation')],
-        individual: staffRef(visit.ma),
-        period,
-      },
-    ],
+    ...(participant.length > 0 ? { participant } : {}),
+    ...(flow.appointmentId ? { appointment: [{ reference: `Appointment/${flow.appointmentId}` }] } : {}),
     period,
-    location: [
-      { location: siteRef(visit.site), status: 'completed', period },
-      {
-        location: roomRef(visit.site, visit.room),
-        status: 'completed',
-        physicalType: concept('http://terminology.hl7.org/CodeSystem/location-physical-type', 'ro', 'Room'),
-        period,
-      },
-    ],
+    location,
     serviceProvider: PRACTICE_REF,
   };
   if (visit.problems.length > 0) {
