@@ -65,3 +65,57 @@ export const ROOM_STATUS = {
   occupied: { code: 'O', display: 'Occupied' },
   needsCleaning: { code: 'K', display: 'Contaminated' },
 } as const;
+
+/**
+ * The moves the flow board allows (docs/decisions/0013-patient-flow.md): forward through the visit, one step
+ * back to correct a mistake, and left-without-being-seen from any status before the provider. Check-in
+ * makes `arrived`; `checked-out` and `left-without-being-seen` are final.
+ */
+export const FLOW_TRANSITIONS: Partial<Record<FlowStatus, readonly FlowStatus[]>> = {
+  arrived: ['waiting', 'roomed', 'left-without-being-seen'],
+  waiting: ['roomed', 'arrived', 'left-without-being-seen'],
+  roomed: ['ready-for-provider', 'with-provider', 'waiting', 'left-without-being-seen'],
+  'ready-for-provider': ['with-provider', 'roomed', 'left-without-being-seen'],
+  'with-provider': ['ready-for-checkout', 'ready-for-provider'],
+  'ready-for-checkout': ['checked-out', 'with-provider'],
+};
+
+/** Whether the model allows moving a visit from `from` to `to`. */
+export function mayMove(from: FlowStatus, to: FlowStatus): boolean {
+  return (FLOW_TRANSITIONS[from] ?? []).includes(to);
+}
+
+/** Statuses in which the visit holds a room (roomed until the provider is done). */
+export const IN_ROOM_STATUSES: readonly FlowStatus[] = [
+  'roomed',
+  'ready-for-provider',
+  'with-provider',
+  'ready-for-checkout',
+];
+
+/** Minutes in a status after which the board turns the row amber, then red. */
+export interface Threshold {
+  amber: number;
+  red: number;
+}
+
+/** The statuses whose time is watched, and the defaults (a site may change them: flow settings). */
+export const DEFAULT_THRESHOLDS: Partial<Record<FlowStatus, Threshold>> = {
+  arrived: { amber: 15, red: 30 },
+  waiting: { amber: 15, red: 30 },
+  roomed: { amber: 10, red: 20 },
+  'ready-for-provider': { amber: 10, red: 20 },
+};
+
+/** Flags a visit row can carry. */
+export const FLOW_FLAGS = ['interpreter', 'mobility-aid', 'fall-risk', 'labs-needed'] as const;
+export type FlowFlag = (typeof FLOW_FLAGS)[number];
+
+/** A flag added at check-in: on the Encounter, one extension per flag (valueCode one of FLOW_FLAGS). */
+export const FLOW_FLAG_URL = 'https://medassist.dev/fhir/StructureDefinition/flow-flag';
+/** The site's board thresholds: on the site Location, one extension per status (sub-extensions). */
+export const FLOW_THRESHOLD_URL = 'https://medassist.dev/fhir/StructureDefinition/flow-threshold';
+/** A follow-up the provider asked for, on the Encounter: sub-extensions visitType, withinDays, text. */
+export const FOLLOW_UP_URL = 'https://medassist.dev/fhir/StructureDefinition/follow-up';
+/** "Verified today by whom" on a Patient or Coverage: sub-extensions `at` (dateTime) and `by` (string). */
+export const VERIFIED_URL = 'https://medassist.dev/fhir/StructureDefinition/verified';
