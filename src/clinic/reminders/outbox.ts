@@ -138,6 +138,8 @@ export interface SendOptions {
   maxAttempts?: number;
   /** How long a claim holds: a row still `sending` after this was claimed by a sender that died. */
   leaseSeconds?: number;
+  /** Only this practice's reminders (the worker serves all practices; tests keep to their own). */
+  practiceId?: string;
 }
 
 export const SEND_DEFAULTS = { batch: 20, maxAttempts: 5, leaseSeconds: 300 } as const;
@@ -154,15 +156,21 @@ export function backoffMs(attempts: number): number {
  * connection, and the same SQL runs there.
  */
 export async function claimDue(db: Database, now: Date, options: SendOptions = {}): Promise<OutboxRow[]> {
-  const { batch, leaseSeconds } = { ...SEND_DEFAULTS, ...options };
+  const { batch, leaseSeconds, practiceId } = { ...SEND_DEFAULTS, ...options };
   const result = await db.query<OutboxRow>(
     `UPDATE reminder_outbox o SET status = 'sending', attempts = o.attempts + 1, claimed_until = $2
      FROM (SELECT practice_id, id FROM reminder_outbox
-           WHERE (status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND claimed_until <= $1)
+           WHERE ((status = 'pending' AND next_attempt_at <= $1) OR (status = 'sending' AND claimed_until <= $1))
+             AND ($4::text IS NULL OR practice_id = $4)
            ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) due
      WHERE o.practice_id = due.practice_id AND o.id = due.id
      RETURNING o.*`,
-    [now.toISOString(), new Date(now.getTime() + leaseSeconds * 1000).toISOString(), batch]
+    [
+      now.toISOString(),
+      new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+      batch,
+      practiceId ?? null,
+    ]
   );
   return result.rows;
 }
