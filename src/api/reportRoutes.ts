@@ -1,6 +1,33 @@
 import type { FastifyInstance } from 'fastify';
-import type { AuthEnv } from './auth/authenticate.js';
+import { parseWaitTimeQuery, waitTimeReport } from '../clinic/reports/waitTimeReport.js';
+import { waitTimeCsv } from '../clinic/reports/waitTimeStats.js';
+import { badRequest } from '../fhir/outcome.js';
+import { authenticate, type AuthEnv } from './auth/authenticate.js';
 import type { BaseUrl } from './clinicRoutes.js';
 
-/** Placeholder: this area's routes are being built (issue 5). */
-export function registerReportRoutes(_app: FastifyInstance, _env: AuthEnv, _baseUrl: BaseUrl): void {}
+/**
+ * Reports (docs/front-desk-api.md, "Wait-time report"): authenticate -> validate -> report -> present
+ * (JSON, or CSV with `format=csv`). Aggregates only: no patient is named in the answer.
+ */
+export function registerReportRoutes(app: FastifyInstance, env: AuthEnv, baseUrl: BaseUrl): void {
+  app.get<{ Querystring: Record<string, unknown> }>('/api/reports/wait-times', async (request, reply) => {
+    const { principal } = await authenticate(request, env);
+    const ctx = {
+      practiceId: principal.practiceId,
+      baseUrl: baseUrl(request.host, request.protocol),
+      principal,
+    };
+    const format = request.query.format ?? 'json';
+    if (format !== 'json' && format !== 'csv') {
+      throw badRequest('format must be json or csv', 'format');
+    }
+    const report = await waitTimeReport(env.db, ctx, parseWaitTimeQuery(request.query), env.now());
+    if (format === 'csv') {
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="wait-times-${report.from}-to-${report.to}.csv"`)
+        .send(waitTimeCsv(report.rows));
+    }
+    return reply.send(report);
+  });
+}
