@@ -23,7 +23,7 @@ function local(day: number, hhmm: string, plusMinutes = 0): string {
   return new Date(Date.UTC(2026, 10, day, h + 6, m + plusMinutes)).toISOString();
 }
 
-const put = (resource: { resourceType: string; id: string }) => ({
+const put = (resource: { resourceType: string; id: string; [field: string]: unknown }) => ({
   resource,
   request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` },
 });
