@@ -2,6 +2,7 @@
  * The practice: Riverbend Family Medicine, its two sites and exam rooms, providers and staff, payers and schedules.
  */
 import type {
+  Extension,
   Location,
   Organization,
   Practitioner,
@@ -9,7 +10,9 @@ import type {
   Reference,
   Resource,
   Schedule,
+  Slot,
 } from '@medplum/fhirtypes';
+import { AVAILABILITY_URL } from '../scheduling/availability.js';
 import type { ClinicClock } from './clock.js';
 import { SYSTEM, coding, concept } from './codes.js';
 
@@ -399,15 +402,66 @@ function practitionerRole(staff: StaffDef): PractitionerRole {
   };
 }
 
-/** One bookable Schedule per provider and site they work at, and one per site for nurse visits and lab draws. */
-function schedules(clock: ClinicClock): Schedule[] {
+/** The clinic's day, local time: open 8:00-17:00 with lunch 12:00-13:00 (minutes after midnight). */
+export const CLINIC_HOURS = { open: 8 * 60, lunchStart: 12 * 60, lunchEnd: 13 * 60, close: 17 * 60 } as const;
+
+const WEEKDAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR'] as const;
+
+const clockText = (minutes: number): string =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}:00`;
+
+/**
+ * Availability rules (docs/decisions/0012-scheduling.md): the morning and the afternoon on the given weekdays
+ * (1 = Monday), so lunch is never offered whatever the date.
+ */
+function availability(weekdays: readonly number[]): Extension[] {
+  const rrule = `FREQ=WEEKLY;BYDAY=${weekdays.map((day) => WEEKDAY_CODES[day - 1]).join(',')}`;
+  return [
+    [CLINIC_HOURS.open, CLINIC_HOURS.lunchStart],
+    [CLINIC_HOURS.lunchEnd, CLINIC_HOURS.close],
+  ].map(([start, end]) => ({
+    url: AVAILABILITY_URL,
+    extension: [
+      { url: 'rrule', valueString: rrule },
+      { url: 'start', valueTime: clockText(start) },
+      { url: 'end', valueTime: clockText(end) },
+    ],
+  }));
+}
+
+/**
+ * One bookable Schedule per provider and site they work at (available the weekdays they work there), and one
+ * per site for nurse visits and lab draws (every weekday); and each working day's lunch in the planning
+ * horizon as a block (Slot busy-unavailable), so the day view shows it.
+ */
+function schedules(clock: ClinicClock): (Schedule | Slot)[] {
   const horizon = { start: clock.instant(clock.today, 0), end: clock.instant(clock.today + 15, 0) };
-  const result: Schedule[] = [];
+  const result: (Schedule | Slot)[] = [];
+  const lunches = (id: string, weekdays: readonly number[]): Slot[] => {
+    const slots: Slot[] = [];
+    for (let day = clock.today; day < clock.today + 15; day++) {
+      if (!weekdays.includes(clock.weekday(day))) continue;
+      slots.push({
+        resourceType: 'Slot',
+        id: `${id.replace('demo-sched-', 'demo-slot-lunch-')}-${clock.date(day).replaceAll('-', '')}`,
+        schedule: { reference: `Schedule/${id}` },
+        status: 'busy-unavailable',
+        start: clock.instant(day, CLINIC_HOURS.lunchStart),
+        end: clock.instant(day, CLINIC_HOURS.lunchEnd),
+        comment: 'lunch',
+      });
+    }
+    return slots;
+  };
+  const blocks: Slot[] = [];
   for (const staff of PROVIDERS) {
     for (const site of SITES.filter((candidate) => staff.week.includes(candidate.key))) {
+      const weekdays = [1, 2, 3, 4, 5].filter((day) => staff.week[day - 1] === site.key);
+      const id = scheduleId(staff, site);
       result.push({
         resourceType: 'Schedule',
-        id: scheduleId(staff, site),
+        id,
+        extension: availability(weekdays),
         active: true,
         serviceCategory: [concept(SYSTEM.serviceCategory, '17', 'General Practice')],
         serviceType: [concept(SYSTEM.serviceType, '124', 'General Practice')],
@@ -415,20 +469,25 @@ function schedules(clock: ClinicClock): Schedule[] {
         planningHorizon: horizon,
         comment: `${staffName(staff)} at ${site.name}`,
       });
+      blocks.push(...lunches(id, weekdays));
     }
   }
   for (const site of SITES) {
+    const id = `demo-sched-${site.key}-nurse`;
     result.push({
       resourceType: 'Schedule',
-      id: `demo-sched-${site.key}-nurse`,
+      id,
+      extension: availability([1, 2, 3, 4, 5]),
       active: true,
       serviceCategory: [concept(SYSTEM.serviceCategory, '17', 'General Practice')],
       actor: [siteRef(site)],
       planningHorizon: horizon,
       comment: `Nurse visits and lab draws at ${site.name}`,
     });
+    blocks.push(...lunches(id, [1, 2, 3, 4, 5]));
   }
-  return result;
+  // Slots after every Schedule they point at.
+  return [...result, ...blocks];
 }
 
 export function scheduleId(staff: StaffDef, site: SiteDef): string {

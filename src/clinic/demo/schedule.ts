@@ -8,6 +8,7 @@ import type { ClinicClock } from './clock.js';
 import { APPOINTMENT_REASON_DISPLAY, SYSTEM, VISIT_TYPES, concept, type VisitType } from './codes.js';
 import { ageOn, patientKey, type PatientProfile } from './people.js';
 import {
+  CLINIC_HOURS,
   MEDICAL_ASSISTANTS,
   SITES,
   siteRef,
@@ -20,10 +21,8 @@ import { Rng, streamSeed } from './random.js';
 
 export const SCHEDULE_DAYS = 15;
 
-const OPEN = 8 * 60;
-const LUNCH_START = 12 * 60;
-const LUNCH_END = 13 * 60;
-const CLOSE = 17 * 60;
+// The Schedules' availability (practice.ts): appointments fall inside it, never over lunch.
+const { open: OPEN, lunchStart: LUNCH_START, lunchEnd: LUNCH_END, close: CLOSE } = CLINIC_HOURS;
 const MAX_UPCOMING_PER_PATIENT = 2;
 
 const NURSE_LINE_MIX: readonly (readonly [VisitType, number])[] = [
