@@ -133,7 +133,7 @@ describe('generateDemoClinic', () => {
     expect(bundles).toHaveLength(501);
     const practiceTypes = new Set((bundles[0].entry ?? []).map((entry) => entry.resource?.resourceType));
     expect(practiceTypes).toEqual(
-      new Set(['Organization', 'Location', 'Practitioner', 'PractitionerRole', 'Schedule'])
+      new Set(['Organization', 'Location', 'Practitioner', 'PractitionerRole', 'Schedule', 'Slot'])
     );
     const seen = new Set<string>();
     for (const bundle of bundles) {
