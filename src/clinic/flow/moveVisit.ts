@@ -15,7 +15,7 @@ import {
   ROOM_STATUS_SYSTEM,
   type FlowStatus,
 } from './status.js';
-import { byOf, flowStatusOf, notifyFlow, refId, roomWriter, withFlowStatus } from './visit.js';
+import { byOf, findById, flowStatusOf, notifyFlow, refId, roomWriter, withFlowStatus } from './visit.js';
 
 /** Why a patient left without being seen, as they said it (on the Encounter). */
 export const LEFT_REASON_URL =
@@ -102,7 +102,7 @@ async function lockRoom(
   siteId: string | undefined,
   field: string
 ): Promise<Location> {
-  const row = await lockCurrent(tx, ctx, 'Location', roomId);
+  const row = await lockCurrent(tx, roomWriter(ctx), 'Location', roomId);
   const room = row?.content as Location | undefined;
   if (!room || row?.deleted) {
     throw notFound(`room Location/${roomId} was not found`);
@@ -205,8 +205,8 @@ export async function moveIn(
     };
   }
   if (req.ma) {
-    const ma = await lockCurrent(tx, ctx, 'Practitioner', req.ma);
-    if (!ma?.content || ma.deleted) {
+    const found = await findById(tx, ctx, 'Practitioner', req.ma);
+    if (!found) {
       throw badRequest(`Practitioner/${req.ma} was not found`, 'ma');
     }
     const others = (next.participant ?? []).filter(

@@ -231,6 +231,28 @@ export async function findReferencing<T extends Resource>(
   return result.rows.map((r) => r.content);
 }
 
+/** A current resource the caller may read, or undefined (never an error: the caller names the field). */
+export async function findById<T extends Resource>(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  type: string,
+  id: string
+): Promise<T | undefined> {
+  const p = new SqlParams(ctx.practiceId, type, id);
+  const where = [
+    'r.practice_id = $1',
+    'r.resource_type = $2',
+    'r.id = $3',
+    'NOT r.deleted',
+    ...accessConditions(ctx, 'read', type, 'r.resource_type', 'r.id', p),
+  ];
+  const result = await conn.query<{ content: T }>(
+    `SELECT content FROM resource r WHERE ${where.join(' AND ')}`,
+    p.values
+  );
+  return result.rows[0]?.content;
+}
+
 /**
  * The principal that writes a room's state (Location.operationalStatus) for a flow change. Rooms are in the
  * practice directory, which the front desk and MAs only read; a room's occupancy follows from a visit move
