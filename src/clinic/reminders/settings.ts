@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { insertAudit } from '../../auth/audit/writer.js';
 import { auditRow } from '../../auth/audit/events.js';
 import type { Principal } from '../../auth/principal.js';
-import { badRequest, forbidden } from '../../fhir/outcome.js';
+import { badRequest, conflict, forbidden } from '../../fhir/outcome.js';
 import type { Database, SqlConnection } from '../../store/db.js';
 
 /** The two channels a reminder goes out on. */
@@ -185,6 +185,15 @@ export async function saveReminderSettings(
   return db.transaction(async (tx) => {
     const before = await readReminderSettings(tx, principal.practiceId);
     const next = parseReminderSettings(rest, before);
+    if (typeof secret === 'string') {
+      const taken = await tx.query(
+        'SELECT 1 FROM reminder_setting WHERE reply_secret_hash = $1 AND practice_id <> $2',
+        [sha256(secret), principal.practiceId]
+      );
+      if (taken.rows.length > 0) {
+        throw conflict('choose another reply secret (a long random one)', 'replySecret');
+      }
+    }
     await tx.query(
       `INSERT INTO reminder_setting (practice_id, settings, updated_at, updated_by, reply_secret_hash) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (practice_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = EXCLUDED.updated_at,
