@@ -29,16 +29,16 @@ function visit(id: string, start: string, end: string, extra: Partial<BookedVisi
   };
 }
 
-describe('placing times on the 7:00-18:00 grid', () => {
-  it('puts 9:10-9:30 AM on rows 13 and 14', () => {
-    expect(placeRange(`${DAY}T15:10:00Z`, `${DAY}T15:30:00Z`, DAY, TZ)).toEqual({ row: 13, span: 2 });
+describe('placing times on the 7:00-18:00 grid (in 5-minute units from 7:00)', () => {
+  it('puts 9:10-9:30 AM at unit 26 for 4 units', () => {
+    expect(placeRange(`${DAY}T15:10:00Z`, `${DAY}T15:30:00Z`, DAY, TZ)).toEqual({ row: 26, span: 4 });
   });
 
   it('clips what starts before 7:00 or ends after 18:00, and drops other days', () => {
     // 6:00-8:00 AM local
-    expect(placeRange(`${DAY}T12:00:00Z`, `${DAY}T14:00:00Z`, DAY, TZ)).toEqual({ row: 0, span: 6 });
+    expect(placeRange(`${DAY}T12:00:00Z`, `${DAY}T14:00:00Z`, DAY, TZ)).toEqual({ row: 0, span: 12 });
     // 5:50-6:30 PM local
-    expect(placeRange(`${DAY}T23:50:00Z`, '2026-11-28T00:30:00Z', DAY, TZ)).toEqual({ row: 65, span: 1 });
+    expect(placeRange(`${DAY}T23:50:00Z`, '2026-11-28T00:30:00Z', DAY, TZ)).toEqual({ row: 130, span: 2 });
     expect(placeRange('2026-11-28T15:00:00Z', '2026-11-28T15:20:00Z', DAY, TZ)).toBeUndefined();
   });
 
@@ -74,7 +74,7 @@ describe('placing times on the 7:00-18:00 grid', () => {
       DAY,
       TZ
     );
-    expect(placed).toEqual([expect.objectContaining({ row: 30, span: 6 })]);
+    expect(placed).toEqual([expect.objectContaining({ row: 60, span: 12 })]);
   });
 });
 
@@ -95,6 +95,19 @@ describe('overlapping visits share the column side by side', () => {
     );
     const byId = Object.fromEntries(placed.map((p) => [p.visit.id, [p.lane, p.lanes]]));
     expect(byId).toEqual({ a: [0, 2], b: [1, 2], c: [0, 2], d: [0, 1] });
+  });
+
+  it('keeps back-to-back 15-minute visits (11:20 and 11:35) one under the other', () => {
+    const placed = placeVisits(
+      [visit('e', '17:20', '17:35'), visit('f', '17:35', '17:50')],
+      'sch-a',
+      DAY,
+      TZ
+    );
+    expect(placed.map((p) => [p.visit.id, p.row, p.span, p.lane, p.lanes])).toEqual([
+      ['e', 52, 3, 0, 1],
+      ['f', 55, 3, 0, 1],
+    ]);
   });
 });
 

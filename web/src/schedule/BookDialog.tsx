@@ -218,7 +218,13 @@ export function BookDialog({
   const error = book.error ?? find.error ?? waitlist.error;
   const fieldError = (field: string) => missing[field] ?? fieldErrorMessage(error, field);
   return (
-    <Modal opened={opened} onClose={onClose} title="Book an appointment" size="xl">
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title="Book an appointment"
+      size="xl"
+      closeButtonProps={{ 'aria-label': 'Close' }}
+    >
       <form onSubmit={onSubmit} noValidate aria-label="Book an appointment">
         <Stack gap="sm">
           <FormErrors error={error} fields={FIELDS} />

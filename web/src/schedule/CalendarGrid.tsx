@@ -1,7 +1,10 @@
 import { Box, Menu, Text, UnstyledButton } from '@mantine/core';
 import { IconArrowsMove, IconCalendarX, IconFileText, IconUserOff } from '@tabler/icons-react';
 import { useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { formatDate } from '../patient/display';
 import {
+  UNIT_COUNT,
+  UNITS_PER_ROW,
   openRows,
   placeBlocks,
   placeVisits,
@@ -16,6 +19,7 @@ import { ROW_COUNT, clockLabel, instantOf, minutesOfRow, shortDateLabel, timeLab
 
 /** Height of one 10-minute row, in pixels: a 20-minute visit has room for two lines of text. */
 const ROW_PX = 22;
+const UNIT_PX = ROW_PX / UNITS_PER_ROW;
 const DRAG_TYPE = 'application/x-medassist-visit';
 
 /** One column of the grid: a schedule on a date (a day view has one date; a week view seven per schedule). */
@@ -132,7 +136,7 @@ export function CalendarGrid({
     };
   }
 
-  const template = `64px repeat(${columns.length}, minmax(${columns.length > 7 ? 92 : 150}px, 1fr))`;
+  const template = `76px repeat(${columns.length}, minmax(${columns.length > 7 ? 92 : 150}px, 1fr))`;
   return (
     <Box ref={grid} role="group" aria-label={label} style={{ overflowX: 'auto' }}>
       <Box
@@ -173,6 +177,7 @@ export function CalendarGrid({
                 ta="right"
                 pr={6}
                 style={{
+                  whiteSpace: 'nowrap',
                   lineHeight: `${ROW_PX}px`,
                   borderTop: minutes % 60 === 0 ? '1px solid var(--mantine-color-gray-4)' : undefined,
                 }}
@@ -189,7 +194,7 @@ export function CalendarGrid({
             aria-label={column.overline ? `${column.label}, ${column.overline}` : column.label}
             style={{
               display: 'grid',
-              gridTemplateRows: `repeat(${ROW_COUNT}, ${ROW_PX}px)`,
+              gridTemplateRows: `repeat(${UNIT_COUNT}, ${UNIT_PX}px)`,
               gridTemplateColumns: `repeat(${lanes}, minmax(0, 1fr))`,
               borderLeft: '1px solid var(--mantine-color-gray-3)',
             }}
@@ -198,7 +203,7 @@ export function CalendarGrid({
               const minutes = minutesOfRow(row);
               const key = `${column.key}:${row}`;
               const style = {
-                gridRow: `${row + 1}`,
+                gridRow: `${row * UNITS_PER_ROW + 1} / span ${UNITS_PER_ROW}`,
                 gridColumn: '1 / -1',
                 borderTop:
                   minutes % 60 === 0
@@ -256,7 +261,8 @@ export function CalendarGrid({
                 }}
               >
                 <Text size="xs" fw={700} c="dark.8" truncate="end">
-                  {block.reason} · {timeLabel(block.start, timeZone)}–{timeLabel(block.end, timeZone)}
+                  {block.reason.charAt(0).toUpperCase() + block.reason.slice(1)} ·{' '}
+                  {timeLabel(block.start, timeZone)}–{timeLabel(block.end, timeZone)}
                 </Text>
               </Box>
             ))}
@@ -313,7 +319,8 @@ function VisitCard({
     minWidth: 0,
   } as const;
   const summary = visitSummary(visit, timeZone);
-  const time = timeLabel(visit.start, timeZone).replace(/ [AP]M$/, '');
+  const [clock, meridiem] = timeLabel(visit.start, timeZone).split(' ');
+  const until = ` ${meridiem} to ${timeLabel(visit.end, timeZone)}`;
 
   if (visit.restricted || !visit.patient) {
     return (
@@ -330,7 +337,8 @@ function VisitCard({
         }}
       >
         <Text size="xs" fw={600} c="dark.9" truncate="end">
-          {time} Busy (restricted chart)
+          {clock}
+          <span className="visually-hidden">{until},</span> Busy (restricted chart)
         </Text>
       </Box>
     );
@@ -344,7 +352,6 @@ function VisitCard({
         <UnstyledButton
           data-testid="visit-card"
           data-visit-id={visit.id}
-          aria-label={summary}
           title={summary}
           draggable={actions.reschedule}
           onDragStart={(event) => {
@@ -367,14 +374,23 @@ function VisitCard({
             textDecoration: visit.status === 'noshow' ? 'line-through' : undefined,
           }}
         >
+          {/* The accessible name is the visible text plus what the card has no room to show. */}
           <Text size="xs" fw={700} c="dark.9" truncate="end" lh={1.35}>
-            {time} {name}
+            {clock}
+            <span className="visually-hidden">{until},</span> {name}
+            <span className="visually-hidden">
+              , born {formatDate(visit.patient.birthDate) || 'date not recorded'},
+            </span>
           </Text>
-          {span > 1 && (
-            <Text size="xs" c="dark.7" truncate="end" lh={1.35}>
-              {visit.visitType.display} · {visitStatus(visit)}
-            </Text>
-          )}
+          <Text
+            size="xs"
+            c="dark.7"
+            truncate="end"
+            lh={1.35}
+            className={span > UNITS_PER_ROW ? undefined : 'visually-hidden'}
+          >
+            {visit.visitType.display} · {visitStatus(visit)}
+          </Text>
         </UnstyledButton>
       </Menu.Target>
       <Menu.Dropdown aria-label={`Actions for ${name}`}>

@@ -49,7 +49,13 @@ export function CancelDialog({
 
   if (offers) {
     return (
-      <Modal opened onClose={() => onDone(message)} title="Offer the freed time" size="lg">
+      <Modal
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        opened
+        onClose={() => onDone(message)}
+        title="Offer the freed time"
+        size="lg"
+      >
         <Stack gap="sm">
           <Text size="sm" role="status">
             {message} {offers.length} waitlisted {offers.length === 1 ? 'patient wants' : 'patients want'} a
@@ -104,7 +110,12 @@ export function CancelDialog({
   }
 
   return (
-    <Modal opened onClose={onClose} title="Cancel the appointment">
+    <Modal
+      closeButtonProps={{ 'aria-label': 'Close' }}
+      opened
+      onClose={onClose}
+      title="Cancel the appointment"
+    >
       <form onSubmit={(event) => void onSubmit(event)} noValidate aria-label="Cancel the appointment">
         <Stack gap="sm">
           <Text size="sm">

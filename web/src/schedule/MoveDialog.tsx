@@ -58,7 +58,12 @@ export function MoveDialog({
   }
 
   return (
-    <Modal opened onClose={onClose} title="Move the appointment?">
+    <Modal
+      closeButtonProps={{ 'aria-label': 'Close' }}
+      opened
+      onClose={onClose}
+      title="Move the appointment?"
+    >
       <Stack gap="sm">
         <Text size="sm">
           Move <b>{name}</b> ({visit.visitType.display}) from {whenLabel(visit.start, timeZone)} with{' '}

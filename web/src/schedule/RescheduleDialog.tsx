@@ -118,7 +118,13 @@ export function RescheduleDialog({
 
   const error = move.error ?? find.error;
   return (
-    <Modal opened onClose={onClose} title="Reschedule the appointment" size="xl">
+    <Modal
+      closeButtonProps={{ 'aria-label': 'Close' }}
+      opened
+      onClose={onClose}
+      title="Reschedule the appointment"
+      size="xl"
+    >
       <form onSubmit={onSubmit} noValidate aria-label="Reschedule the appointment">
         <Stack gap="sm">
           <Text size="sm">

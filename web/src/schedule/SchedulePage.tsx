@@ -248,7 +248,7 @@ export default function SchedulePage() {
         )}
       </Group>
 
-      <Box aria-live="polite" role="status">
+      <Box aria-live="polite" role="status" aria-label="Schedule messages">
         {message && (
           <Alert color="teal" variant="light" icon={<IconInfoCircle size={18} aria-hidden />} py={6}>
             <Group justify="space-between" wrap="nowrap">

@@ -16,23 +16,31 @@ import type {
 } from './scheduleApi';
 import { DAY_START_MINUTES, ROW_COUNT, ROW_MINUTES, localTimeOf, timeLabel } from './time';
 
-/** Where something sits in a column: its first row and how many rows it covers (clipped to the grid). */
+/**
+ * Visits and blocks are placed in 5-minute units (two per 10-minute row), so a 15-minute nurse visit ends
+ * where it ends and the next one starts right below it instead of beside it.
+ */
+export const UNIT_MINUTES = 5;
+export const UNITS_PER_ROW = ROW_MINUTES / UNIT_MINUTES;
+export const UNIT_COUNT = ROW_COUNT * UNITS_PER_ROW;
+
+/** Where something sits in a column: its first 5-minute unit and how many it covers (clipped to the grid). */
 export interface RowSpan {
   row: number;
   span: number;
 }
 
 /**
- * The rows [start, end) covers on `date` in the clinic's zone, clipped to 07:00-18:00; undefined when it
- * does not show on that day's grid at all. A partly covered row counts as covered.
+ * The 5-minute units [start, end) covers on `date` in the clinic's zone, clipped to 07:00-18:00; undefined
+ * when it does not show on that day's grid at all. A partly covered unit counts as covered.
  */
 export function placeRange(start: string, end: string, date: string, timeZone: string): RowSpan | undefined {
   const from = localTimeOf(start, timeZone);
   const to = localTimeOf(end, timeZone);
   const startMin = from.date < date ? 0 : from.date > date ? Infinity : from.minutes;
   const endMin = to.date > date ? 24 * 60 : to.date < date ? -Infinity : to.minutes;
-  const first = Math.max(0, Math.floor((startMin - DAY_START_MINUTES) / ROW_MINUTES));
-  const last = Math.min(ROW_COUNT, Math.ceil((endMin - DAY_START_MINUTES) / ROW_MINUTES));
+  const first = Math.max(0, Math.floor((startMin - DAY_START_MINUTES) / UNIT_MINUTES));
+  const last = Math.min(UNIT_COUNT, Math.ceil((endMin - DAY_START_MINUTES) / UNIT_MINUTES));
   if (!(last > first)) return undefined;
   return { row: first, span: last - first };
 }
@@ -90,7 +98,7 @@ export function placeBlocks(
 }
 
 /**
- * The visits of one column on one day, in time order, with lanes: visits whose rows overlap (directly or
+ * The visits of one column on one day, in time order, with lanes: visits whose times overlap (directly or
  * through a chain) form a group as wide as its most overlapping moment, and each takes the lowest free lane.
  */
 export function placeVisits(
