@@ -33,6 +33,13 @@ import {
 import { FLAG_LABELS } from './flowModel';
 import { OneQuery } from './OneQuery';
 
+/** The consents check-in asks about (src/clinic/flow/checkIn.ts CONSENT_TYPES), in the clinic's words. */
+const CONSENT_LABELS: Record<string, string> = {
+  'consent-to-treat': 'Consent to treat',
+  'privacy-practices': 'Notice of privacy practices',
+  'financial-policy': 'Financial policy',
+};
+
 /** The fields the form shows; the server's other complaints show at the top. */
 const FIELDS = [
   'identity',
@@ -74,7 +81,13 @@ export function CheckInDialog({
     onClose();
   };
   return (
-    <Modal opened={row !== undefined} onClose={close} title="Check in" size="lg">
+    <Modal
+      opened={row !== undefined}
+      onClose={close}
+      title="Check in"
+      closeButtonProps={{ 'aria-label': 'Close' }}
+      size="lg"
+    >
       {row && result ? (
         <CheckedIn result={result} onClose={close} />
       ) : row ? (
@@ -214,6 +227,11 @@ function CheckInForm({
             Demographics
           </Title>
           <Demographics patient={info.patient} />
+          <Text size="xs" c="dimmed">
+            {info.demographicsVerified
+              ? `Last confirmed ${formatDateTime(info.demographicsVerified.at)}${info.demographicsVerified.by ? ` by ${info.demographicsVerified.by}` : ''}`
+              : 'Never confirmed at a check-in'}
+          </Text>
           <Checkbox
             mt={6}
             label="Demographics verified today (address, phone)"
@@ -283,7 +301,7 @@ function CheckInForm({
                     )
                   }
                 >
-                  {consent.type}:{' '}
+                  {CONSENT_LABELS[consent.type] ?? consent.type}:{' '}
                   {consent.status === 'ok'
                     ? `signed${consent.date ? ` ${formatDate(consent.date)}` : ''}`
                     : consent.status === 'expired'

@@ -72,7 +72,13 @@ export function CheckOutDialog({
     onClose();
   };
   return (
-    <Modal opened={row !== undefined} onClose={close} title="Check out" size="lg">
+    <Modal
+      opened={row !== undefined}
+      onClose={close}
+      title="Check out"
+      closeButtonProps={{ 'aria-label': 'Close' }}
+      size="lg"
+    >
       {row?.encounterId && result ? (
         <Stack gap="sm">
           <Alert color="green" variant="light" icon={<IconCircleCheck size={18} aria-hidden />} role="status">

@@ -1,4 +1,4 @@
-import { Button, Group, Paper, Select, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, Select, Stack, Switch, Tabs, Text, Title } from '@mantine/core';
 import { IconDeviceTv } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -20,7 +20,7 @@ import {
   type FlowRow,
   type Room,
 } from './flowApi';
-import { FLOW_STATUSES, statusLabel, type FlowStep } from './flowModel';
+import { FLOW_STATUSES, isDone, statusLabel, type FlowStep } from './flowModel';
 import { FlowTable } from './FlowTable';
 import { LiveIndicator } from './LiveIndicator';
 import { OneQuery } from './OneQuery';
@@ -67,6 +67,7 @@ export default function FlowBoardPage() {
 
   const [provider, setProvider] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  const [showFinished, setShowFinished] = useState(false);
   const [tab, setTab] = useState<string | null>('board');
   const [checkingIn, setCheckingIn] = useState<FlowRow>();
   const [checkingOut, setCheckingOut] = useState<FlowRow>();
@@ -138,9 +139,9 @@ export default function FlowBoardPage() {
     () =>
       (board.data?.rows ?? [])
         .filter((row) => !provider || row.provider?.id === provider)
-        .filter((row) => !status || row.status === status)
+        .filter((row) => (status ? row.status === status : showFinished || !isDone(row.status)))
         .sort((a, b) => a.start.localeCompare(b.start)),
-    [board.data, provider, status]
+    [board.data, provider, status, showFinished]
   );
 
   const enterWall = () => {
@@ -194,6 +195,12 @@ export default function FlowBoardPage() {
                 onChange={setStatus}
                 clearable
                 w={220}
+              />
+              <Switch
+                label="Show finished visits"
+                description="Checked out, no-shows, left"
+                checked={showFinished}
+                onChange={(event) => setShowFinished(event.currentTarget.checked)}
               />
             </Group>
             <OneQuery query={board} label="the flow board">

@@ -82,103 +82,108 @@ export function FlowTable({
   onLeftWithoutBeingSeen: (row: FlowRow) => void;
 }) {
   return (
-    <Table striped={false} highlightOnHover verticalSpacing={4} aria-label="Today’s patients">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th scope="col">Time</Table.Th>
-          <Table.Th scope="col">Patient</Table.Th>
-          <Table.Th scope="col">Visit</Table.Th>
-          <Table.Th scope="col">Provider</Table.Th>
-          <Table.Th scope="col">MA</Table.Th>
-          <Table.Th scope="col">Status</Table.Th>
-          <Table.Th scope="col">In status</Table.Th>
-          <Table.Th scope="col">Total</Table.Th>
-          <Table.Th scope="col">Room</Table.Th>
-          <Table.Th scope="col">Flags</Table.Th>
-          <Table.Th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {rows.map((row) => {
-          const done = isDone(row.status) || row.status === 'scheduled';
-          const inStatus = minutesSince(row.statusSince, now);
-          const level = waitLevel(row.status, inStatus, board.thresholds);
-          const next = nextStep(row.status);
-          const step = next?.kind === 'check-in' && !canCheckIn ? undefined : next;
-          return (
-            <Table.Tr
-              key={row.appointmentId}
-              data-status={row.status}
-              data-wait={level}
-              style={{ background: ROW_BACKGROUND[level] }}
-            >
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(row.start, timeZone)}</Table.Td>
-              <Table.Td>{patientLabel(row)}</Table.Td>
-              <Table.Td>{row.visitType.display}</Table.Td>
-              <Table.Td>{row.provider?.name ?? ''}</Table.Td>
-              <Table.Td>{row.ma?.name ?? ''}</Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                <Text span size="sm" fw={500}>
-                  {statusLabel(row.status)}
-                </Text>
-              </Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                {done ? (
-                  ''
-                ) : (
-                  <Group gap={6} wrap="nowrap">
-                    <span>{formatMinutes(inStatus)}</span>
-                    <WaitTag level={level} />
+    <Table.ScrollContainer minWidth={1100}>
+      <Table striped={false} highlightOnHover verticalSpacing={4} aria-label="Today’s patients">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Time</Table.Th>
+            <Table.Th scope="col">Patient</Table.Th>
+            <Table.Th scope="col">Visit</Table.Th>
+            <Table.Th scope="col">Provider</Table.Th>
+            <Table.Th scope="col">MA</Table.Th>
+            <Table.Th scope="col">Status</Table.Th>
+            <Table.Th scope="col">In status</Table.Th>
+            <Table.Th scope="col">Total</Table.Th>
+            <Table.Th scope="col">Room</Table.Th>
+            <Table.Th scope="col">Flags</Table.Th>
+            <Table.Th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {rows.map((row) => {
+            const done = isDone(row.status) || row.status === 'scheduled';
+            const inStatus = minutesSince(row.statusSince, now);
+            const level = waitLevel(row.status, inStatus, board.thresholds);
+            const next = nextStep(row.status);
+            const step = next?.kind === 'check-in' && !canCheckIn ? undefined : next;
+            return (
+              <Table.Tr
+                key={row.appointmentId}
+                data-appointment={row.appointmentId}
+                data-status={row.status}
+                data-wait={level}
+                style={{ background: ROW_BACKGROUND[level] }}
+              >
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(row.start, timeZone)}</Table.Td>
+                <Table.Td>{patientLabel(row)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{row.visitType.display}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{row.provider?.name ?? ''}</Table.Td>
+                <Table.Td>{row.ma?.name ?? ''}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Text span size="sm" fw={500}>
+                    {statusLabel(row.status)}
+                  </Text>
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  {done ? (
+                    ''
+                  ) : (
+                    <Group gap={6} wrap="nowrap">
+                      <span>{formatMinutes(inStatus)}</span>
+                      <WaitTag level={level} />
+                    </Group>
+                  )}
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  {row.arrivedAt && !isDone(row.status)
+                    ? formatMinutes(minutesSince(row.arrivedAt, now))
+                    : ''}
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{row.room?.name ?? ''}</Table.Td>
+                <Table.Td>
+                  <Group gap={4} style={{ whiteSpace: 'nowrap' }}>
+                    {row.flags.map((flag) => (
+                      <Tag key={flag} tone="info">
+                        {flagLabel(flag)}
+                      </Tag>
+                    ))}
                   </Group>
-                )}
-              </Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                {row.arrivedAt && !isDone(row.status) ? formatMinutes(minutesSince(row.arrivedAt, now)) : ''}
-              </Table.Td>
-              <Table.Td>{row.room?.name ?? ''}</Table.Td>
-              <Table.Td>
-                <Group gap={4}>
-                  {row.flags.map((flag) => (
-                    <Tag key={flag} tone="info">
-                      {flagLabel(flag)}
-                    </Tag>
-                  ))}
-                </Group>
-              </Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                <Group gap={4} wrap="nowrap" justify="flex-end">
-                  {step && (
-                    <Button
-                      size="compact-sm"
-                      variant={step.kind === 'check-in' || step.kind === 'check-out' ? 'filled' : 'light'}
-                      loading={busy === row.appointmentId}
-                      onClick={() => onStep(row, step)}
-                    >
-                      {step.label}
-                    </Button>
-                  )}
-                  {canLeaveWithoutBeingSeen(row.status) && (
-                    <Menu position="bottom-end" withinPortal>
-                      <Menu.Target>
-                        <ActionIcon variant="subtle" color="gray" aria-label="More actions">
-                          <IconDots size={16} aria-hidden />
-                        </ActionIcon>
-                      </Menu.Target>
-                      <Menu.Dropdown>
-                        <Menu.Item onClick={() => onLeftWithoutBeingSeen(row)}>
-                          Left without being seen
-                        </Menu.Item>
-                      </Menu.Dropdown>
-                    </Menu>
-                  )}
-                </Group>
-              </Table.Td>
-            </Table.Tr>
-          );
-        })}
-      </Table.Tbody>
-    </Table>
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                  <Group gap={4} wrap="nowrap" justify="flex-end">
+                    {step && (
+                      <Button
+                        size="compact-sm"
+                        variant={step.kind === 'check-in' || step.kind === 'check-out' ? 'filled' : 'light'}
+                        loading={busy === row.appointmentId}
+                        onClick={() => onStep(row, step)}
+                      >
+                        {step.label}
+                      </Button>
+                    )}
+                    {canLeaveWithoutBeingSeen(row.status) && (
+                      <Menu position="bottom-end" withinPortal>
+                        <Menu.Target>
+                          <ActionIcon variant="subtle" color="gray" aria-label="More actions">
+                            <IconDots size={16} aria-hidden />
+                          </ActionIcon>
+                        </Menu.Target>
+                        <Menu.Dropdown>
+                          <Menu.Item onClick={() => onLeftWithoutBeingSeen(row)}>
+                            Left without being seen
+                          </Menu.Item>
+                        </Menu.Dropdown>
+                      </Menu>
+                    )}
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }

@@ -12,7 +12,7 @@ export function LiveIndicator({ state }: { state: StreamState }) {
       ) : (
         <IconPlugConnectedX size={16} aria-hidden color="var(--mantine-color-orange-9)" />
       )}
-      <Text span size="sm" fw={500} c={live ? 'green.9' : 'orange.9'}>
+      <Text span size="sm" fw={500}>
         {live ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
       </Text>
     </Group>

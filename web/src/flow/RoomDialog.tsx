@@ -31,7 +31,12 @@ export function RoomDialog({
     if (row && roomId) onRoom(row, roomId);
   }
   return (
-    <Modal opened={row !== undefined} onClose={close} title="Room the patient">
+    <Modal
+      opened={row !== undefined}
+      onClose={close}
+      title="Room the patient"
+      closeButtonProps={{ 'aria-label': 'Close' }}
+    >
       <form onSubmit={onSubmit} noValidate aria-label="Room the patient">
         <Stack gap="sm">
           <Text size="sm">

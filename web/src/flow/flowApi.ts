@@ -101,6 +101,8 @@ export interface CheckInInfo {
   coverages: CheckInCoverage[];
   consents: CheckInConsent[];
   copayDue?: number;
+  /** When the demographics were last confirmed with the patient. */
+  demographicsVerified?: { at: string; by?: string };
 }
 
 export type PaymentMethod = 'cash' | 'card' | 'check';

@@ -1,0 +1,315 @@
+/**
+ * The front desk's day for one patient (issue 5): a visit booked for today goes through check-in (identity
+ * stated by the patient, demographics and coverage verified, co-pay with a receipt), rooming, the provider,
+ * and check-out, on the flow board. A second signed-in user (an MA) keeps /flow open in another browser
+ * context and sees every change arrive through the event stream, without reloading.
+ *
+ * The visit is booked through the scheduling API (POST /api/schedule/appointments, by the lead MA with
+ * `overbook`, so the test runs at any hour); the rest is the web app.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Bundle, Location, Patient } from '@medplum/fhirtypes';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import {
+  DEMO_PASSWORD,
+  ORIGIN,
+  SESSION_COOKIE,
+  apiSignIn,
+  expectAccessible,
+  fhirGet,
+  matches,
+  useBrowser,
+} from './helpers.js';
+import { DEMO_USERS, sessionCookie, useSessionOf } from './signIn.js';
+
+/** A demo patient no other e2e file uses (they use 4, 9, 16, 22, 27 and 314). */
+const PATIENT_ID = 'demo-pat-0263';
+
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/e2e');
+/** How long a change may take to reach the watching board. */
+const LIVE_MS = 5_000;
+
+interface ApiSession {
+  cookie: string;
+  csrf: string;
+}
+
+/** Signs a demo user in through the API and keeps the cookie and the CSRF token the writes need. */
+async function apiSession(username: string): Promise<ApiSession> {
+  const response = await fetch(`${ORIGIN}/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  const body = (await response.json()) as { session?: { csrfToken?: string } };
+  const cookie = response.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0] ?? '')
+    .find((pair) => pair.startsWith(`${SESSION_COOKIE}=`));
+  if (!cookie || !body.session?.csrfToken)
+    throw new Error(`signing ${username} in answered ${response.status}`);
+  return { cookie, csrf: body.session.csrfToken };
+}
+
+async function api<T>(session: ApiSession, method: string, url: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${ORIGIN}${url}`, {
+    method,
+    headers: {
+      accept: 'application/json',
+      cookie: session.cookie,
+      'x-csrf-token': session.csrf,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** The site the app opens on: the first active Location without partOf, by name (fhir/queries.ts useSites). */
+async function defaultSite(): Promise<Location> {
+  const sites = matches<Location>(
+    await fhirGet<Bundle>('Location?partof:missing=true&status=active&_sort=name&_count=100')
+  );
+  const site = sites[0];
+  if (!site?.id) throw new Error('the demo has no site');
+  return site;
+}
+
+interface Setup {
+  timeZone: string;
+  schedules: { id: string; practitioner?: { id: string; name: string }; nurseLine: boolean }[];
+}
+
+/**
+ * Books a follow-up for today at the site, a few minutes from now (overbooked by the lead MA, allowed to,
+ * so the time need not be open). Returns the appointment id.
+ */
+async function bookToday(siteId: string, patientId: string): Promise<string> {
+  const leadMa = await apiSession(DEMO_USERS.leadMa);
+  const setup = await api<Setup>(leadMa, 'GET', `/api/schedule/setup?location=${siteId}`);
+  const schedule = setup.schedules.find((s) => s.practitioner && !s.nurseLine);
+  if (!schedule) throw new Error('the site has no provider schedule');
+  // Now, on a 5-minute boundary, and still today in the clinic's zone (else 1 minute ago).
+  const now = Date.now();
+  const rounded = new Date(Math.ceil(now / 300_000) * 300_000);
+  const dayOf = (when: Date) => when.toLocaleDateString('en-CA', { timeZone: setup.timeZone });
+  const start =
+    dayOf(rounded) === dayOf(new Date(now)) ? rounded : new Date(Math.floor(now / 60_000) * 60_000);
+  const appointment = await api<{ id: string }>(leadMa, 'POST', '/api/schedule/appointments', {
+    patientId,
+    visitType: 'follow-up',
+    scheduleId: schedule.id,
+    start: start.toISOString(),
+    reason: 'Front desk e2e',
+    overbook: { reason: 'End-to-end test of the front desk journey' },
+  });
+  return appointment.id;
+}
+
+function officialName(patient: Patient): { given: string; family: string } {
+  const name = patient.name?.find((n) => n.use === 'official') ?? patient.name?.[0];
+  return { given: (name?.given ?? []).join(' '), family: name?.family ?? '' };
+}
+
+/** The board's row of the visit (rows carry their appointment id: the same patient may be on twice). */
+function rowOf(page: Page, appointmentId: string): Locator {
+  return page
+    .getByRole('table', { name: 'Today’s patients' })
+    .locator(`tr[data-appointment="${appointmentId}"]`);
+}
+
+/** Waits until the row's status cell (the 6th column) reads `status`. */
+async function expectStatus(
+  page: Page,
+  appointmentId: string,
+  status: string | RegExp,
+  timeout = 10_000
+): Promise<void> {
+  const row = rowOf(page, appointmentId);
+  await expect
+    .poll(async () => ((await row.count()) > 0 ? await row.locator('td').nth(5).innerText() : '(no row)'), {
+      timeout,
+    })
+    .toMatch(typeof status === 'string' ? new RegExp(`^${status}$`) : status);
+}
+
+async function openBoard(page: Page): Promise<void> {
+  await page.goto('/flow');
+  await page.getByRole('heading', { level: 1, name: /^Flow board/ }).waitFor({ timeout: 15_000 });
+  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
+}
+
+describe('the front desk journey', () => {
+  const b = useBrowser({ viewport: { width: 1440, height: 900 } });
+
+  it(
+    'checks a patient in, rooms them, and checks them out, live on a second board',
+    { timeout: 240_000 },
+    async () => {
+      const site = await defaultSite();
+      const patient = await fhirGet<Patient>(`Patient/${PATIENT_ID}`);
+      const { given, family } = officialName(patient);
+      const fullName = `${given} ${family}`;
+      const appointmentId = await bookToday(site.id ?? '', PATIENT_ID);
+
+      // The MA keeps the board open in another browser context (another signed-in user).
+      let watcher: BrowserContext | undefined;
+      try {
+        watcher = await b.browser.newContext({ baseURL: ORIGIN, viewport: { width: 1440, height: 1000 } });
+        await watcher.addCookies([sessionCookie(await apiSignIn(DEMO_USERS.ma))]);
+        const ma = await watcher.newPage();
+        await openBoard(ma);
+        // Finished visits are hidden unless asked for: the MA's board keeps them, to see the check-out.
+        await ma.getByRole('switch', { name: /^Show finished visits/ }).check();
+        await expectStatus(ma, appointmentId, 'Scheduled');
+
+        // The front desk opens the board; the booked visit is there, scheduled.
+        await useSessionOf(b.context, DEMO_USERS.frontDesk);
+        const page = b.page;
+        await openBoard(page);
+        await expectStatus(page, appointmentId, 'Scheduled');
+        expect(await rowOf(page, appointmentId).innerText()).toContain(family);
+        await expectAccessible(page, 'the flow board');
+
+        // Check-in: the patient states name and date of birth; demographics and coverage verified; co-pay.
+        await rowOf(page, appointmentId).getByRole('button', { name: 'Check in' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Check in' });
+        await dialog.getByRole('textbox', { name: /^Full name as stated/ }).fill(fullName);
+        await dialog.getByLabel(/^Date of birth as stated/).fill(patient.birthDate ?? '');
+        await dialog.getByRole('checkbox', { name: /^Demographics verified today/ }).check();
+        const coverages = dialog.getByRole('checkbox', { name: /^Verified today:/ });
+        for (let i = 0; i < (await coverages.count()); i++) await coverages.nth(i).check();
+        await dialog.getByRole('textbox', { name: 'Amount paid' }).fill('25.00');
+        await dialog.getByRole('combobox', { name: /^Method/ }).click();
+        await page.getByRole('option', { name: 'Card' }).click();
+        await dialog.getByRole('textbox', { name: /^Reference/ }).fill('slip 4411');
+        await expectAccessible(page, 'the check-in dialog');
+        const posted = page.waitForRequest(
+          (r) => r.method() === 'POST' && r.url().endsWith('/api/flow/check-in')
+        );
+        await dialog.getByRole('button', { name: 'Check in' }).click();
+        expect(JSON.parse((await posted).postData() ?? '{}')).toMatchObject({
+          appointmentId,
+          identity: { name: fullName, birthDate: patient.birthDate },
+          demographicsVerified: true,
+          copay: { amount: 25, method: 'card', reference: 'slip 4411' },
+        });
+        await dialog.getByText('Checked in.').waitFor({ timeout: 10_000 });
+
+        // The receipt opens as a PDF.
+        const receipt = dialog.getByRole('link', { name: /Print receipt/ });
+        const href = (await receipt.getAttribute('href')) ?? '';
+        expect(href).toMatch(/^\/api\/flow\/receipts\/.+\.pdf$/);
+        const pdf = await b.context.request.get(href);
+        expect(pdf.status()).toBe(200);
+        expect(pdf.headers()['content-type']).toContain('application/pdf');
+        expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+        await dialog.getByRole('button', { name: 'Done' }).click();
+
+        await expectStatus(page, appointmentId, /^(Arrived|Waiting)$/);
+        await expectStatus(ma, appointmentId, /^(Arrived|Waiting)$/, LIVE_MS);
+
+        // Rooming, by the MA on their board: a free room. The front desk's board follows live.
+        await rowOf(ma, appointmentId).getByRole('button', { name: 'Room' }).click();
+        const roomDialog = ma.getByRole('dialog', { name: 'Room the patient' });
+        await roomDialog.getByRole('combobox', { name: /^Room/ }).click();
+        const firstFree = ma.getByRole('option').first();
+        const roomName = (await firstFree.innerText()).trim();
+        await firstFree.click();
+        await expectAccessible(ma, 'the rooming dialog');
+        await roomDialog.getByRole('button', { name: 'Room', exact: true }).click();
+        await roomDialog.waitFor({ state: 'hidden', timeout: 10_000 });
+        await expectStatus(ma, appointmentId, 'Roomed');
+        await expectStatus(page, appointmentId, 'Roomed', LIVE_MS);
+        expect(await rowOf(page, appointmentId).innerText()).toContain(roomName);
+
+        // The provider's part, one step each on the MA's board, each seen live on the front desk's.
+        for (const [button, status] of [
+          ['Ready for provider', 'Ready for provider'],
+          ['With provider', 'With provider'],
+          ['Ready for check-out', 'Ready for check-out'],
+        ] as const) {
+          await rowOf(ma, appointmentId).getByRole('button', { name: button, exact: true }).click();
+          await expectStatus(ma, appointmentId, status);
+          await expectStatus(page, appointmentId, status, LIVE_MS);
+        }
+
+        // The board, as the MA sees it (the visit in the last rows of the day).
+        fs.mkdirSync(ARTIFACTS, { recursive: true });
+        await rowOf(ma, appointmentId).scrollIntoViewIfNeeded();
+        await ma.screenshot({ path: path.join(ARTIFACTS, 'flow-board.png') });
+
+        // Check-out: book the suggested follow-up if there is one; the visit summary prints.
+        await rowOf(page, appointmentId).getByRole('button', { name: 'Check out' }).click();
+        const checkOut = page.getByRole('dialog', { name: 'Check out' });
+        await checkOut.getByRole('button', { name: 'Check out' }).waitFor({ timeout: 10_000 });
+        const suggestion = checkOut.getByRole('radio').first();
+        const booksFollowUp = (await checkOut.getByRole('radio').count()) > 1;
+        if (booksFollowUp) await suggestion.check();
+        await expectAccessible(page, 'the check-out dialog');
+        await checkOut.getByRole('button', { name: 'Check out' }).click();
+        await checkOut.getByText('Checked out.').waitFor({ timeout: 10_000 });
+        const summary = await b.context.request.get(
+          (await checkOut.getByRole('link', { name: /Print visit summary/ }).getAttribute('href')) ?? ''
+        );
+        expect(summary.status()).toBe(200);
+        expect((await summary.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+        await checkOut.getByRole('button', { name: 'Done' }).click();
+
+        // Off the front desk's board (finished visits are hidden); on the MA's, checked out.
+        await expect.poll(() => rowOf(page, appointmentId).count(), { timeout: 10_000 }).toBe(0);
+        await expectStatus(ma, appointmentId, 'Checked out', LIVE_MS);
+
+        // The room waits to be cleaned, on both boards.
+        for (const board of [page, ma]) {
+          await board.getByRole('tab', { name: 'Rooms' }).click();
+          const room = board.getByRole('listitem', { name: `Room ${roomName}` });
+          await expect.poll(() => room.innerText(), { timeout: LIVE_MS }).toMatch(/Needs cleaning/);
+        }
+        await expectAccessible(ma, 'the rooms');
+        await ma
+          .getByRole('listitem', { name: `Room ${roomName}` })
+          .getByRole('button', { name: 'Mark clean' })
+          .click();
+        await expect
+          .poll(() => page.getByRole('listitem', { name: `Room ${roomName}` }).innerText(), {
+            timeout: LIVE_MS,
+          })
+          .toMatch(/Free/);
+      } finally {
+        await watcher?.close();
+      }
+    }
+  );
+
+  it('shows a wall display with first names and last initials only', async () => {
+    await useSessionOf(b.context, DEMO_USERS.ma);
+    await openBoard(b.page);
+    await b.page.getByRole('button', { name: 'Wall display' }).click();
+    const wall = b.page.getByRole('region', { name: 'Flow board wall display' });
+    await wall.waitFor({ timeout: 10_000 });
+    expect(new URL(b.page.url()).searchParams.get('wall')).toBe('1');
+    // No full name of a patient in clinic, and no date of birth: first name and last initial only.
+    const site = await defaultSite();
+    const board = await api<{ rows: { status: string; patient: { name: string } | null }[] }>(
+      await apiSession(DEMO_USERS.ma),
+      'GET',
+      `/api/flow/board?location=${site.id ?? ''}`
+    );
+    const text = await wall.innerText();
+    for (const row of board.rows) {
+      const words = row.patient?.name.split(' ') ?? [];
+      if (words.length < 2 || ['scheduled', 'checked-out', 'no-show'].includes(row.status)) continue;
+      expect(text).not.toContain(row.patient?.name);
+      expect(text).toContain(`${words[0]} ${words.at(-1)?.charAt(0)}.`);
+    }
+    expect(text).not.toMatch(/\d{2}\/\d{2}\/\d{4}/);
+    await expectAccessible(b.page, 'the wall display');
+    await b.page.getByRole('button', { name: 'Exit wall display' }).click();
+    await b.page.getByRole('heading', { level: 1, name: /^Flow board/ }).waitFor();
+  });
+});
