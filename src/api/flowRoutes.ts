@@ -12,7 +12,7 @@ import {
   type FlowRow,
 } from '../clinic/flow/board.js';
 import { checkIn, checkInNeeds, parseCheckIn } from '../clinic/flow/checkIn.js';
-import { checkOut, checkOutInfo, parseCheckOut, type SchedulingEngine } from '../clinic/flow/checkOut.js';
+import { checkOut, checkOutInfo, parseCheckOut } from '../clinic/flow/checkOut.js';
 import { FlowFeed } from '../clinic/flow/liveFeed.js';
 import {
   leftWithoutBeingSeen,
@@ -31,23 +31,6 @@ import type { BaseUrl } from './clinicRoutes.js';
 
 /** How often an idle event stream sends a comment line, so proxies and browsers keep it open. */
 const HEARTBEAT_MS = 15_000;
-
-/**
- * The scheduling engine (src/clinic/scheduling, built alongside) for check-out's follow-up suggestions and
- * booking, loaded when present: until it is, check-out works without suggestions.
- */
-let scheduling: Promise<SchedulingEngine | undefined> | undefined;
-function schedulingEngine(): Promise<SchedulingEngine | undefined> {
-  const specifier = '../clinic/scheduling/index.js';
-  scheduling ??= import(specifier).then(
-    (mod: Partial<SchedulingEngine>) =>
-      typeof mod.findSlots === 'function' && typeof mod.bookAppointment === 'function'
-        ? (mod as SchedulingEngine)
-        : undefined,
-    () => undefined
-  );
-  return scheduling;
-}
 
 function query(request: FastifyRequest): Record<string, unknown> {
   return (request.query ?? {}) as Record<string, unknown>;
@@ -246,15 +229,13 @@ export function registerFlowRoutes(app: FastifyInstance, env: AuthEnv, baseUrl: 
 
   app.get<{ Params: { id: string } }>('/api/flow/encounters/:id/check-out', async (request, reply) => {
     const ctx = await context(request);
-    return reply.send(
-      await checkOutInfo(env.db, ctx, request.params.id, await schedulingEngine(), env.now())
-    );
+    return reply.send(await checkOutInfo(env.db, ctx, request.params.id, env.now()));
   });
 
   app.post<{ Params: { id: string } }>('/api/flow/encounters/:id/check-out', async (request, reply) => {
     const ctx = await context(request);
     const req = parseCheckOut(request.body);
-    const result = await checkOut(env.db, ctx, request.params.id, req, await schedulingEngine(), env.now());
+    const result = await checkOut(env.db, ctx, request.params.id, req, env.now());
     return reply.send(result);
   });
 

@@ -1,5 +1,6 @@
 import type { Appointment, Coverage, Encounter, PaymentNotice } from '@medplum/fhirtypes';
-import { badRequest, conflict, notFound } from '../../fhir/outcome.js';
+import { badRequest, conflict, notFound, OutcomeError } from '../../fhir/outcome.js';
+import { bookAppointment, findSlots, type FreeSlot } from '../scheduling/index.js';
 import type { RequestContext } from '../../store/context.js';
 import type { Database, SqlConnection } from '../../store/db.js';
 import { assertId, lockCurrent, Repository } from '../../store/repository.js';
@@ -12,28 +13,6 @@ import { byOf, findReferencing, flowStatusOf, participantOf, refId } from './vis
  * Check-out (docs/front-desk-api.md): the follow-up the provider asked for is booked, any balance is paid,
  * the visit ends and its room is released for cleaning, in one transaction.
  */
-
-/** A slot as POST /api/schedule/find answers it. */
-export interface SuggestedSlot {
-  scheduleId: string;
-  practitioner?: { id: string; name: string };
-  location: { id: string; name: string };
-  start: string;
-  end: string;
-}
-
-/**
- * What check-out needs of the scheduling engine (src/clinic/scheduling, written alongside): find slots and
- * book one. Passed in so check-out works (without suggestions) where no engine is given.
- */
-export interface SchedulingEngine {
-  findSlots(
-    conn: SqlConnection,
-    ctx: RequestContext,
-    query: Record<string, unknown>
-  ): Promise<{ slots: SuggestedSlot[] }>;
-  bookAppointment(db: Database, ctx: RequestContext, request: Record<string, unknown>): Promise<Appointment>;
-}
 
 async function readVisit(
   conn: SqlConnection,
@@ -76,7 +55,7 @@ const addDays = (date: Date, days: number): string =>
 
 export interface CheckOutInfo {
   followUp?: { text: string; visitType: string; withinDays: number };
-  suggestions: SuggestedSlot[];
+  suggestions: FreeSlot[];
   balance: number;
 }
 
@@ -85,28 +64,31 @@ export async function checkOutInfo(
   conn: SqlConnection,
   ctx: RequestContext,
   encounterId: string,
-  scheduling: SchedulingEngine | undefined,
   now = new Date()
 ): Promise<CheckOutInfo> {
   const { encounter, appointment } = await readVisit(conn, ctx, encounterId);
   const followUp = followUpOf(encounter);
-  let suggestions: SuggestedSlot[] = [];
-  if (followUp && scheduling) {
+  let suggestions: FreeSlot[] = [];
+  if (followUp) {
     const provider = participantOf(appointment, 'Practitioner');
     const site = participantOf(appointment, 'Location');
     // A week either side of the date asked for, never before tomorrow.
     const from = addDays(now, Math.max(1, followUp.withinDays - 7));
     const to = addDays(now, followUp.withinDays + 7);
-    const found = await scheduling.findSlots(conn, ctx, {
-      visitType: followUp.visitType,
-      ...(provider ? { practitioners: [provider.id] } : {}),
-      ...(site ? { location: site.id } : {}),
-      from,
-      to,
-      timeOfDay: 'any',
-      limit: 10,
-    });
-    suggestions = found.slots;
+    suggestions = await findSlots(
+      conn,
+      ctx,
+      {
+        visitType: followUp.visitType,
+        ...(provider ? { practitioners: [provider.id] } : {}),
+        ...(site ? { location: site.id } : {}),
+        from,
+        to,
+        timeOfDay: 'any',
+        limit: 10,
+      },
+      now
+    );
   }
   const { due } = await balanceOf(conn, ctx, encounter);
   return { ...(followUp ? { followUp } : {}), suggestions, balance: due };
@@ -141,6 +123,17 @@ export function parseCheckOut(body: unknown): CheckOutRequest {
   return { followUp, payment: parsePayment(b.payment, 'payment') };
 }
 
+/** The scheduling engine's errors name its own fields (start, scheduleId): here they are followUp's. */
+function underFollowUp(err: unknown): unknown {
+  if (err instanceof OutcomeError) {
+    const issue = err.outcome.issue?.[0];
+    if (issue?.expression?.length) {
+      issue.expression = issue.expression.map((e) => `followUp.${e}`);
+    }
+  }
+  return err;
+}
+
 /** A Database whose transaction is the caller's open one: the scheduling engine books inside check-out's. */
 function inTransaction(tx: SqlConnection, db: Database): Database {
   return {
@@ -164,13 +157,9 @@ export async function checkOut(
   ctx: RequestContext,
   encounterId: string,
   req: CheckOutRequest,
-  scheduling: SchedulingEngine | undefined,
   now = new Date()
 ): Promise<CheckOutResult> {
   assertId(encounterId, 'id');
-  if (req.followUp && !scheduling) {
-    throw conflict('booking is not available on this server', 'followUp');
-  }
   return db.transaction(async (tx) => {
     const row = await lockCurrent(tx, ctx, 'Encounter', encounterId);
     const encounter = row?.content as Encounter | undefined;
@@ -186,13 +175,20 @@ export async function checkOut(
     }
     const patientId = refId(encounter.subject?.reference, 'Patient');
     let booked: Appointment | undefined;
-    if (req.followUp && scheduling && patientId) {
-      booked = await scheduling.bookAppointment(inTransaction(tx, db), ctx, {
-        patientId,
-        visitType: req.followUp.visitType,
-        scheduleId: req.followUp.scheduleId,
-        start: req.followUp.start,
-        reason: followUpOf(encounter)?.text ?? 'Follow-up',
+    if (req.followUp && patientId) {
+      booked = await bookAppointment(
+        inTransaction(tx, db),
+        ctx,
+        {
+          patientId,
+          visitType: req.followUp.visitType,
+          scheduleId: req.followUp.scheduleId,
+          start: req.followUp.start,
+          reason: followUpOf(encounter)?.text ?? 'Follow-up',
+        },
+        now
+      ).catch((err: unknown) => {
+        throw underFollowUp(err);
       });
     }
     let payment: PaymentNotice | undefined;

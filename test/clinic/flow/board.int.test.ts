@@ -3,6 +3,7 @@ import { signedInUser, type TestUser } from '../../authHarness.js';
 import {
   countOf,
   fhir,
+  injectJson,
   newPractice,
   testEngines,
   transaction,
@@ -278,6 +279,76 @@ describe.each(testEngines())('patient flow: moves, rooms, board, check-out [%s]'
     expect(more.status).toBe(200);
     const never = await post(h.app, ma, '/api/flow/appointments/appt-2/left-without-being-seen', {});
     expect(never.status).toBe(409);
+  });
+
+  it('check-out suggests slots around the follow-up date, books one, takes the balance: one transaction', async () => {
+    const { ctx, ma, desk, encounterId } = await setUp();
+    const schedule = await fhir(h.app, ctx, {
+      method: 'POST',
+      url: 'Schedule',
+      body: {
+        resourceType: 'Schedule',
+        active: true,
+        actor: [
+          { reference: 'Practitioner/prac-nwosu', display: 'Dr. Amara Nwosu' },
+          { reference: `Location/${SITE}` },
+        ],
+      },
+    });
+    expect(schedule.status).toBe(201);
+    const rules = await injectJson(h.app, {
+      method: 'PUT',
+      url: `/api/schedule/schedules/${schedule.body.id}/availability`,
+      body: { rules: [{ rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', start: '08:00', end: '17:00' }] },
+      contentType: 'application/json',
+      headers: { authorization: `Bearer ${ctx.token}` },
+    });
+    expect(rules.status, rules.text).toBe(200);
+    for (const status of ['roomed', 'ready-for-provider', 'with-provider']) {
+      const body = status === 'roomed' ? { status, room: 'room-1' } : { status };
+      expect((await move(ma, encounterId, body)).status).toBe(200);
+    }
+    await move(ma, encounterId, {
+      status: 'ready-for-checkout',
+      followUp: { visitType: 'follow-up', withinDays: 30 },
+    });
+
+    const info = await get(h.app, desk, `/api/flow/encounters/${encounterId}/check-out`);
+    expect(info.status, info.text).toBe(200);
+    const slots = info.body.suggestions as { scheduleId: string; start: string }[];
+    expect(slots.length).toBeGreaterThan(0);
+    // Within a week either side of 30 days from now.
+    const days = (iso: string) => (Date.parse(iso) - Date.now()) / 86_400_000;
+    for (const slot of slots) {
+      expect(days(slot.start)).toBeGreaterThan(22);
+      expect(days(slot.start)).toBeLessThan(38);
+    }
+    const chosen = slots[0];
+    // A slot that is not free (a Sunday at 03:00) fails the whole check-out: nothing is written.
+    const sunday = new Date(Date.parse(chosen.start));
+    sunday.setUTCDate(sunday.getUTCDate() + ((7 - sunday.getUTCDay()) % 7 || 7));
+    sunday.setUTCHours(8, 0, 0, 0);
+    const refused = await post(h.app, desk, `/api/flow/encounters/${encounterId}/check-out`, {
+      followUp: { visitType: 'follow-up', scheduleId: chosen.scheduleId, start: sunday.toISOString() },
+      payment: { amount: 5, method: 'cash' },
+    });
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.body.issue[0].expression[0]).toMatch(/^followUp\./);
+    expect(await countOf(h.app, ctx, 'PaymentNotice')).toBe(1);
+    expect((await fhir(h.app, ctx, { method: 'GET', url: `Encounter/${encounterId}` })).body.status).toBe(
+      'in-progress'
+    );
+    expect((await room(ctx, 'room-1')).body.operationalStatus.code).toBe('O');
+
+    const out = await post(h.app, desk, `/api/flow/encounters/${encounterId}/check-out`, {
+      followUp: { visitType: 'follow-up', scheduleId: chosen.scheduleId, start: chosen.start },
+      payment: { amount: 5, method: 'cash' },
+    });
+    expect(out.status, out.text).toBe(200);
+    expect(out.body.appointment).toMatchObject({ status: 'booked', start: chosen.start });
+    expect(out.body.encounter.status).toBe('finished');
+    expect(out.body.receipt.number).toBe('R-000002');
+    expect((await room(ctx, 'room-1')).body.operationalStatus.code).toBe('K');
   });
 
   it('check-out before the provider is done, or twice, is refused and writes nothing', async () => {
