@@ -141,3 +141,31 @@ export function transportsOf(config: ReminderConfig): Transports & { close(): vo
     close: () => email?.close(),
   };
 }
+
+/**
+ * What `serve` starts: the worker over the transports MEDASSIST_SMTP_* / MEDASSIST_SMS_* configure, or
+ * nothing when neither is. Throws an Error naming a bad variable. `stop()` waits for a pass in progress.
+ */
+export function startConfiguredReminders(
+  db: Database,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void = (line) => console.log(line)
+): { stop(): Promise<void> } {
+  const config = parseReminderConfig(env);
+  if (!config.smtp && !config.sms) {
+    return { stop: async () => undefined };
+  }
+  const transports = transportsOf(config);
+  const worker = startReminderWorker(db, transports, { intervalSeconds: config.intervalSeconds });
+  log(
+    `medassist: appointment reminders every ${config.intervalSeconds} s` +
+      (config.smtp ? `, email via ${config.smtp.host}:${config.smtp.port}` : '') +
+      (config.sms ? `, texts via ${new URL(config.sms.url).host}` : '')
+  );
+  return {
+    async stop(): Promise<void> {
+      await worker.stop();
+      transports.close();
+    },
+  };
+}
