@@ -7,6 +7,7 @@ import { ConfigError, parseServerConfig } from '../config.js';
 import { loadDefinitions } from '../fhir/definitions.js';
 import { openDatabase, redactUrl } from '../store/db.js';
 import { FolderInUseError } from '../store/lock.js';
+import { startConfiguredReminders } from '../clinic/reminders/worker.js';
 import { analyze, scheduleAnalyze } from '../store/maintenance.js';
 import { migrate } from '../store/migrate.js';
 import { countResources, defaultPracticeName, ensurePractice } from '../store/practice.js';
@@ -120,11 +121,19 @@ async function serve(opts: Record<string, string | boolean | undefined>): Promis
   }
   await analyze(db);
   const stopAnalyze = scheduleAnalyze(db);
+  let reminders: { stop(): Promise<void> };
+  try {
+    reminders = startConfiguredReminders(db, process.env);
+  } catch (err) {
+    console.error(`medassist: ${(err as Error).message}`);
+    process.exit(2);
+  }
   const app = buildApp({ db, config: { ...config, tls: https !== undefined }, https });
   /** The API client this run made for the local command line (server.json), revoked at a clean shutdown. */
   let cliClient: string | undefined;
   const shutdown = async (): Promise<void> => {
     stopAnalyze();
+    await reminders.stop();
     await app.close();
     if (cliClient) {
       try {
