@@ -4,7 +4,7 @@ import type { Principal } from '../../auth/principal.js';
 import { badRequest, conflict, forbidden, outcome, OutcomeError } from '../../fhir/outcome.js';
 import type { RequestContext } from '../../store/context.js';
 import type { Database, SqlConnection } from '../../store/db.js';
-import { lockCurrent, planUpdate } from '../../store/repository.js';
+import { lockCurrent, planUpdate, Repository } from '../../store/repository.js';
 import { applyWrites, type PendingWrite } from '../../store/writes.js';
 import { asBody, id, text } from './input.js';
 
@@ -301,6 +301,8 @@ export async function mergesOf(
   ctx: RequestContext,
   patientId: string
 ): Promise<MergeRecord[]> {
+  // Only for a chart the caller may open (a restricted one answers as if it did not exist).
+  await new Repository(conn).read(ctx, 'Patient', patientId);
   const result = await conn.query<MergeRow>(
     `SELECT ${MERGE_COLUMNS} FROM patient_merge WHERE practice_id = $1 AND (source_id = $2 OR target_id = $2)
      ORDER BY merged_at DESC LIMIT 50`,
