@@ -9,6 +9,7 @@ import { useSession } from '../auth/authContext';
 import { abilities } from '../auth/session';
 import { AmendmentsSection } from '../amendments/AmendmentsSection';
 import { ChartSummary } from '../chart/ChartSummary';
+import { DeskSection } from '../registration/DeskSection';
 import { FhirError } from '../fhir/FhirError';
 import { keys, usePatient, usePractice } from '../fhir/queries';
 import { PageLoader } from '../ui/PageLoader';
@@ -80,6 +81,7 @@ export default function PatientPage() {
       )}
       <PatientBanner patient={patient.data} />
       <ChartSummary patientId={id} />
+      <DeskSection patientId={id} />
       <AmendmentsSection patientId={id} />
       {can.accessHistory && <AccessHistory patientId={id} />}
     </Stack>
