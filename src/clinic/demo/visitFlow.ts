@@ -38,7 +38,8 @@ function frontDesk(people: FlowPeople): StaffDef {
 
 /**
  * Plans the steps of one visit that starts (by appointment) at `start` and is booked for `minutes`:
- * - arrival 0-15 minutes early (one in eight 1-10 minutes late); check-in takes 1-3 minutes;
+ * - arrival 3-20 minutes early, as patients are asked to come (one in eight 1-10 minutes late); check-in
+ *   takes 1-3 minutes;
  * - waiting room: 3-25 minutes, mostly under 12;
  * - rooming and vitals 4-10 minutes, then 1-12 minutes until the provider comes in;
  * - with the provider 60-120% of the booked time, then 2-8 minutes to check out.
@@ -53,7 +54,7 @@ export function planFlow(
   virtual = false
 ): FlowPlan {
   const desk = frontDesk(people);
-  const arrived = rng.chance(0.125) ? start + rng.int(1, 10) : start - rng.int(0, 15);
+  const arrived = rng.chance(0.125) ? start + rng.int(1, 10) : start - rng.int(3, 20);
   const waiting = arrived + rng.int(1, 3);
   const steps: FlowStep[] = [
     { status: 'arrived', at: arrived, by: desk },

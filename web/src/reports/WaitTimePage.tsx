@@ -13,8 +13,8 @@ import {
 } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconArrowsSort, IconDownload } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useMemo, useState, type FormEvent } from 'react';
-import { useClinicTimeZone } from '../app/SiteContext';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { locationTimeZone, useClinicTimeZone } from '../app/SiteContext';
 import { siteName } from '../app/siteName';
 import { search } from '../fhir/client';
 import { FhirError } from '../fhir/FhirError';
@@ -55,27 +55,38 @@ function useProviders() {
  */
 export default function WaitTimePage() {
   const practice = usePractice();
-  const timeZone = useClinicTimeZone();
-  const initial = useMemo(() => defaultFilters(todayIso(new Date(), timeZone)), [timeZone]);
-  const [draft, setDraft] = useState<WaitTimeFilters>(initial);
-  const [filters, setFilters] = useState<WaitTimeFilters>(initial);
+  const sites = useSites();
+  // "The last 30 days" in the clinic's calendar: the chosen site's zone, else the first site's, once known.
+  const chosenZone = useClinicTimeZone();
+  const zoneKnown = chosenZone !== undefined || !sites.isPending;
+  const timeZone = chosenZone ?? locationTimeZone(sites.data?.[0]);
+  const [draft, setDraft] = useState<WaitTimeFilters>(() => defaultFilters(todayIso()));
+  const [filters, setFilters] = useState<WaitTimeFilters | undefined>();
+  useEffect(() => {
+    if (zoneKnown && !filters) {
+      const initial = defaultFilters(todayIso(new Date(), timeZone));
+      setDraft(initial);
+      setFilters(initial);
+    }
+  }, [zoneKnown, timeZone, filters]);
   const [sort, setSort] = useState<WaitTimeSort>(DEFAULT_SORT);
   const draftErrors = filterErrors(draft);
-  const query = useMemo(() => waitTimeQuery(filters), [filters]);
+  const query = useMemo(() => (filters ? waitTimeQuery(filters) : undefined), [filters]);
 
   const report = useQuery({
-    queryKey: ['practice', practice, 'report', 'wait-times', query.toString()],
-    queryFn: ({ signal }) => fetchWaitTimes(query, signal),
+    queryKey: ['practice', practice, 'report', 'wait-times', query?.toString() ?? ''],
+    queryFn: ({ signal }) => fetchWaitTimes(query ?? new URLSearchParams(), signal),
+    enabled: query !== undefined,
     placeholderData: keepPreviousData,
     staleTime: 60_000,
   });
-  const sites = useSites();
   const organization = usePracticeOrganization();
   const providers = useProviders();
   const rows = useMemo(() => sortRows(report.data?.rows ?? [], sort), [report.data, sort]);
 
   const download = useAction(fetchWaitTimesCsv);
   async function onDownload() {
+    if (!filters || !query) return;
     const result = await download.run(query);
     if (!result.ok) return;
     const url = URL.createObjectURL(result.value);
@@ -151,6 +162,7 @@ export default function WaitTimePage() {
               variant="default"
               leftSection={<IconDownload size={16} aria-hidden />}
               loading={download.pending}
+              disabled={!filters}
               onClick={() => void onDownload()}
             >
               Download CSV
