@@ -92,8 +92,11 @@ export function startReminderWorker(
   const channels = CHANNELS.filter((c) => transports[c]);
   let running: Promise<void> | undefined;
   let stopped = false;
+  const only = options.send?.practiceId;
   const pass = async (): Promise<void> => {
-    const practices = await db.query<{ id: string }>('SELECT id FROM practice ORDER BY id');
+    const practices = only
+      ? { rows: [{ id: only }] }
+      : await db.query<{ id: string }>('SELECT id FROM practice ORDER BY id');
     for (const { id } of practices.rows) {
       await planReminders(db, id, now(), { channels });
     }
