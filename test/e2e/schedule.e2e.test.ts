@@ -173,5 +173,43 @@ describe('schedule', () => {
     const after = await fhirGet<Appointment>(`Appointment/${appointment.id ?? ''}`);
     expect(after.status).toBe('cancelled');
     await expectAccessible(page, 'the day schedule after the changes');
-  });
+  }, 180_000);
+
+  it('starts a booking at an open time from the keyboard, and shows a week of one schedule', async () => {
+    const day = bookingDay();
+    await useSessionOf(b.context, DEMO_USERS.frontDesk);
+    const page = b.page;
+    await page.goto('/schedule');
+    await page.getByRole('group', { name: /^Schedule for / }).waitFor({ timeout: 15_000 });
+    await page.getByLabel('Date', { exact: true }).fill(day);
+    await page
+      .getByRole('heading', { level: 2 })
+      .filter({ hasText: usDate(day) })
+      .waitFor();
+
+    // One tab stop for the open cells; the arrow keys move between them; Enter opens the booking there.
+    const stop = page.locator('button.schedule-cell[tabindex="0"]');
+    await expect.poll(() => stop.count(), { timeout: 10_000 }).toBe(1);
+    await stop.focus();
+    const first = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    await page.keyboard.press('ArrowDown');
+    const second = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    expect(first).toMatch(/^Book \d{1,2}:\d{2} [AP]M, /);
+    expect(second).toMatch(/^Book \d{1,2}:\d{2} [AP]M, /);
+    expect(second).not.toBe(first);
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Book an appointment' });
+    await dialog.waitFor({ state: 'visible' });
+    const time = /^Book (\d{1,2}:\d{2} [AP]M), /.exec(second ?? '')?.[1] ?? '';
+    expect(await dialog.innerText()).toMatch(new RegExp(`Chosen time: \\w{3} \\d{2}/\\d{2} ${time}`));
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+
+    // The week of the first provider: seven day columns.
+    await page.getByText('Week', { exact: true }).click();
+    const week = page.getByRole('group', { name: /^Schedule, Week of / });
+    await week.waitFor({ timeout: 15_000 });
+    await expect.poll(() => week.getByRole('group').count(), { timeout: 10_000 }).toBe(7);
+    await expectAccessible(page, 'the week schedule');
+  }, 120_000);
 });

@@ -110,7 +110,7 @@ export function PatientPicker({
       if (!current) return;
       if (active >= 0) pick(active);
       else if (patients.length === 1) pick(0);
-    } else if (event.key === 'Escape' && open) {
+    } else if (event.key === 'Escape' && showList) {
       // Close the list, not the dialog.
       event.preventDefault();
       event.stopPropagation();

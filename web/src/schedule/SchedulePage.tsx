@@ -278,6 +278,12 @@ export default function SchedulePage() {
           </Text>
         ) : !calendar.data || !setup.data ? (
           <PageLoader label="Loading the schedule" />
+        ) : columns.length === 0 ? (
+          <Text p="sm" c="dark.6">
+            {view === 'day'
+              ? 'No schedule at this site has open time, blocks or visits on this day.'
+              : 'Choose one or more schedules to see their week.'}
+          </Text>
         ) : (
           <CalendarGrid
             label={view === 'day' ? `Schedule for ${heading}` : `Schedule, ${heading}`}
