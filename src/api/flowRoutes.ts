@@ -11,6 +11,7 @@ import {
   thresholdsOf,
   type FlowRow,
 } from '../clinic/flow/board.js';
+import { BoardCache } from '../clinic/flow/boardCache.js';
 import { checkIn, checkInNeeds, parseCheckIn } from '../clinic/flow/checkIn.js';
 import { checkOut, checkOutInfo, parseCheckOut } from '../clinic/flow/checkOut.js';
 import { FlowFeed } from '../clinic/flow/liveFeed.js';
@@ -59,6 +60,7 @@ function sendPdf(reply: FastifyReply, bytes: Uint8Array, filename: string): Fast
  */
 export function registerFlowRoutes(app: FastifyInstance, env: AuthEnv, baseUrl: BaseUrl): void {
   const feed = new FlowFeed(env.db);
+  const boards = new BoardCache(feed);
   const streams = new Set<ServerResponse>();
   app.addHook('preClose', async () => {
     for (const stream of streams) stream.end();
@@ -107,7 +109,9 @@ export function registerFlowRoutes(app: FastifyInstance, env: AuthEnv, baseUrl: 
     const ctx = await context(request);
     const location = locationParam(request);
     const date = query(request).date === undefined ? undefined : parseDate(query(request).date, 'date');
-    const board = await flowBoard(env.db, ctx, location, date, env.now());
+    const board = await boards.get(ctx.practiceId, location, date, ctx.principal, () =>
+      flowBoard(env.db, ctx, location, date, env.now())
+    );
     await audit(
       ctx.principal,
       'search',

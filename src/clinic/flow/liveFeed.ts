@@ -9,6 +9,9 @@ import { FLOW_CHANNEL, type FlowNotice } from './visit.js';
 export class FlowFeed {
   private readonly subscribers = new Map<string, Set<(notice: FlowNotice) => void>>();
   private listening: Promise<() => Promise<void>> | undefined;
+  private live = false;
+  /** Changes heard per practice and site since this process started listening (BoardCache reads it). */
+  private readonly versions = new Map<string, number>();
 
   constructor(private readonly db: Database) {}
 
@@ -19,7 +22,9 @@ export class FlowFeed {
   /** Starts listening (once); resolves when the LISTEN is in place. */
   start(): Promise<void> {
     this.listening ??= this.db.listen(FLOW_CHANNEL, (payload) => this.deliver(payload));
-    return this.listening.then(() => undefined);
+    return this.listening.then(() => {
+      this.live = true;
+    });
   }
 
   private deliver(payload: string): void {
@@ -29,6 +34,9 @@ export class FlowFeed {
     } catch {
       return;
     }
+    const key = FlowFeed.key(notice.practice, notice.location);
+    // The version moves before any screen hears of the change, so their refetch never gets an older board.
+    this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
     for (const send of this.subscribers.get(FlowFeed.key(notice.practice, notice.location)) ?? []) {
       try {
         send(notice);
@@ -57,6 +65,14 @@ export class FlowFeed {
     };
   }
 
+  /**
+   * How many changes at the site this process has heard of, or undefined when it is not listening (then
+   * nothing may be cached: a change would go unnoticed).
+   */
+  versionOf(practice: string, location: string): number | undefined {
+    return this.live ? (this.versions.get(FlowFeed.key(practice, location)) ?? 0) : undefined;
+  }
+
   /** How many screens are connected (for tests and the bench). */
   get size(): number {
     let n = 0;
@@ -66,6 +82,7 @@ export class FlowFeed {
 
   async stop(): Promise<void> {
     this.subscribers.clear();
+    this.live = false;
     const listening = this.listening;
     this.listening = undefined;
     const unlisten = await listening?.catch(() => undefined);
