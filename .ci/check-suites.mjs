@@ -17,7 +17,8 @@ if (skipped.length > 0) {
   );
 }
 // Engine-parameterized suites name their engine as "[pglite]" / "on pglite" (describe.each(testEngines())).
-const on = (t, engine) => t.name.includes(`[${engine}]`) || t.name.includes(`on ${engine}`);
+const on = (t, engine) =>
+  t.name.includes(`[${engine}]`) || t.name.includes(`(${engine})`) || t.name.includes(`on ${engine}`);
 // An expected-to-fail test passes while the bug it pins exists: it is not a passing feature.
 const sources = fs.readdirSync('test', { recursive: true }).filter((f) => String(f).endsWith('.ts'));
 for (const file of sources) {
@@ -43,6 +44,17 @@ const expected = [
   ['audit trail on PostgreSQL', (t) => t.file.includes('/test/auth/audit') && on(t, 'postgres')],
   ['hostile input on PGlite', (t) => t.file.includes('hostile') && on(t, 'pglite')],
   ['hostile input on PostgreSQL', (t) => t.file.includes('hostile') && on(t, 'postgres')],
+  // The front desk (issue 5): the booking race and the merge on both engines, the live board across processes.
+  ['booking race on PGlite', (t) => t.file.includes('scheduling/booking.int') && on(t, 'pglite')],
+  ['booking race on PostgreSQL', (t) => t.file.includes('scheduling/booking.int') && on(t, 'postgres')],
+  ['merge on PGlite', (t) => t.file.includes('registration/merge.int') && on(t, 'pglite')],
+  ['merge on PostgreSQL', (t) => t.file.includes('registration/merge.int') && on(t, 'postgres')],
+  ['check-in and flow on PGlite', (t) => t.file.includes('/test/clinic/flow/') && on(t, 'pglite')],
+  ['check-in and flow on PostgreSQL', (t) => t.file.includes('/test/clinic/flow/') && on(t, 'postgres')],
+  ['reminders over SMTP on PGlite', (t) => t.file.includes('reminders/outbox.int') && on(t, 'pglite')],
+  ['reminders over SMTP on PostgreSQL', (t) => t.file.includes('reminders/outbox.int') && on(t, 'postgres')],
+  ['live flow board across two processes', (t) => t.file.includes('flowLive.int')],
+  ['front desk journey in Chromium', (t) => t.file.includes('/test/e2e/frontDesk')],
   ['sign-in in Chromium', (t) => t.file.includes('/test/e2e/auth')],
   ['demo clinic', (t) => t.file.includes('/test/clinic/demo/')],
   ['end-to-end in Chromium', (t) => t.file.includes('/test/e2e/')],
