@@ -354,3 +354,14 @@ for (const rep of reports) {
 if (web) {
   printWebReport(web);
 }
+
+// The flow board's live updates (bench/flowBoard.ts): PostgreSQL only, two servers sharing LISTEN/NOTIFY.
+if (engines.includes('postgres')) {
+  const { printFlowBoard, runFlowBoardBench } = await import('./flowBoard.js');
+  const flow = await runFlowBoardBench({
+    boards: 100,
+    changes: quick ? 10 : 60,
+    port: Number(args.port) + 40,
+  });
+  printFlowBoard(flow, log);
+}
