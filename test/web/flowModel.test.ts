@@ -18,7 +18,7 @@ describe('the next step a row offers', () => {
     expect(nextStep('waiting')?.kind).toBe('room');
     expect(nextStep('roomed')).toMatchObject({ kind: 'status', to: 'ready-for-provider' });
     expect(nextStep('ready-for-provider')).toMatchObject({ kind: 'status', to: 'with-provider' });
-    expect(nextStep('with-provider')).toMatchObject({ kind: 'status', to: 'ready-for-checkout' });
+    expect(nextStep('with-provider')).toEqual({ kind: 'ready-for-checkout', label: 'Ready for check-out' });
     expect(nextStep('ready-for-checkout')).toEqual({ kind: 'check-out', label: 'Check out' });
   });
 

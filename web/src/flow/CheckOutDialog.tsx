@@ -149,7 +149,9 @@ function CheckOutForm({
 
   const paid = typeof amount === 'number' ? amount : Number.parseFloat(amount);
   const takesPayment = Number.isFinite(paid) && paid > 0;
-  const chosen = info.suggestions.find((s) => slotValue(s) === slot);
+  // The contract always sends `suggestions`; an older server left it out when it had no scheduling engine.
+  const suggestions = info.suggestions ?? [];
+  const chosen = suggestions.find((s) => slotValue(s) === slot);
   const complete = !takesPayment || method !== null;
 
   async function onSubmit(event: FormEvent) {
@@ -202,14 +204,14 @@ function CheckOutForm({
               error={fieldErrorMessage(error, ['followUp', 'followUp.start', 'followUp.scheduleId'])}
             >
               <Stack gap={4} mt={4}>
-                {info.suggestions.map((s) => (
+                {suggestions.map((s) => (
                   <Radio
                     key={slotValue(s)}
                     value={slotValue(s)}
                     label={`${formatDateTime(s.start, true, timeZone)}${s.practitioner ? ` with ${s.practitioner.name}` : ''} (${s.location.name})`}
                   />
                 ))}
-                {info.suggestions.length === 0 && (
+                {suggestions.length === 0 && (
                   <Text size="sm" c="dimmed">
                     No free time found in that window: book it from the schedule.
                   </Text>
@@ -223,7 +225,7 @@ function CheckOutForm({
         <Divider />
         <section aria-labelledby="checkout-payment">
           <Title order={3} size="h5" id="checkout-payment">
-            Balance: ${info.balance.toFixed(2)}
+            Balance: ${(info.balance ?? 0).toFixed(2)}
           </Title>
           <SimpleGrid cols={3} spacing="sm">
             <NumberInput

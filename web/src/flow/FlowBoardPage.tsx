@@ -14,16 +14,19 @@ import { CheckOutDialog } from './CheckOutDialog';
 import {
   flowBoardKey,
   leftWithoutBeingSeen,
+  markNoShow,
   setFlowStatus,
   setRoomStatus,
   useFlowBoard,
   type FlowRow,
+  type FollowUpRequest,
   type Room,
 } from './flowApi';
 import { FLOW_STATUSES, isDone, statusLabel, type FlowStep } from './flowModel';
 import { FlowTable } from './FlowTable';
 import { LiveIndicator } from './LiveIndicator';
 import { OneQuery } from './OneQuery';
+import { ReadyForCheckOutDialog } from './ReadyForCheckOutDialog';
 import { RoomDialog } from './RoomDialog';
 import { RoomsView } from './RoomsView';
 import { useFlowStream } from './useFlowStream';
@@ -72,6 +75,7 @@ export default function FlowBoardPage() {
   const [checkingIn, setCheckingIn] = useState<FlowRow>();
   const [checkingOut, setCheckingOut] = useState<FlowRow>();
   const [rooming, setRooming] = useState<FlowRow>();
+  const [finishing, setFinishing] = useState<FlowRow>();
   const [busy, setBusy] = useState<string>();
   const [actionError, setActionError] = useState<unknown>();
 
@@ -106,6 +110,10 @@ export default function FlowBoardPage() {
         setActionError(undefined);
         setRooming(row);
         return;
+      case 'ready-for-checkout':
+        setActionError(undefined);
+        setFinishing(row);
+        return;
       case 'status':
         if (row.encounterId) {
           const encounterId = row.encounterId;
@@ -123,6 +131,16 @@ export default function FlowBoardPage() {
         if (ok) setRooming(undefined);
       }
     );
+  };
+
+  const onReadyForCheckOut = (row: FlowRow, followUp: FollowUpRequest | undefined) => {
+    if (!row.encounterId) return;
+    const encounterId = row.encounterId;
+    void act(row.appointmentId, () =>
+      setFlowStatus(encounterId, { status: 'ready-for-checkout', ...(followUp ? { followUp } : {}) })
+    ).then((ok) => {
+      if (ok) setFinishing(undefined);
+    });
   };
 
   const onMarkClean = (room: Room) => void act(room.id, () => setRoomStatus(room.id, 'free'));
@@ -169,7 +187,7 @@ export default function FlowBoardPage() {
           Wall display
         </Button>
       </Group>
-      {!rooming && <FormErrors error={actionError} fields={[]} />}
+      {!rooming && !finishing && <FormErrors error={actionError} fields={[]} />}
       <Tabs value={tab} onChange={setTab}>
         <Tabs.List>
           <Tabs.Tab value="board">Patients</Tabs.Tab>
@@ -220,6 +238,7 @@ export default function FlowBoardPage() {
                     busy={busy}
                     canCheckIn={can.checkIn}
                     onStep={onStep}
+                    onNoShow={(row) => void act(row.appointmentId, () => markNoShow(row.appointmentId))}
                     onLeftWithoutBeingSeen={(row) =>
                       void act(row.appointmentId, () => leftWithoutBeingSeen(row.appointmentId))
                     }
@@ -243,6 +262,16 @@ export default function FlowBoardPage() {
         timeZone={timeZone}
         onClose={() => setCheckingOut(undefined)}
         onDone={refresh}
+      />
+      <ReadyForCheckOutDialog
+        row={finishing}
+        pending={finishing !== undefined && busy === finishing.appointmentId}
+        error={actionError}
+        onClose={() => {
+          setFinishing(undefined);
+          setActionError(undefined);
+        }}
+        onSubmit={onReadyForCheckOut}
       />
       <RoomDialog
         row={rooming}

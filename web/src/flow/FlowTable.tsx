@@ -69,6 +69,7 @@ export function FlowTable({
   canCheckIn,
   onStep,
   onLeftWithoutBeingSeen,
+  onNoShow,
 }: {
   board: FlowBoard;
   rows: FlowRow[];
@@ -80,6 +81,8 @@ export function FlowTable({
   canCheckIn: boolean;
   onStep: (row: FlowRow, step: FlowStep) => void;
   onLeftWithoutBeingSeen: (row: FlowRow) => void;
+  /** A scheduled patient who did not come (POST /api/schedule/appointments/:id/no-show). */
+  onNoShow: (row: FlowRow) => void;
 }) {
   return (
     <Table.ScrollContainer minWidth={1100}>
@@ -163,7 +166,7 @@ export function FlowTable({
                         {step.label}
                       </Button>
                     )}
-                    {canLeaveWithoutBeingSeen(row.status) && (
+                    {(canLeaveWithoutBeingSeen(row.status) || (row.status === 'scheduled' && canCheckIn)) && (
                       <Menu position="bottom-end" withinPortal>
                         <Menu.Target>
                           <ActionIcon variant="subtle" color="gray" aria-label="More actions">
@@ -171,9 +174,13 @@ export function FlowTable({
                           </ActionIcon>
                         </Menu.Target>
                         <Menu.Dropdown>
-                          <Menu.Item onClick={() => onLeftWithoutBeingSeen(row)}>
-                            Left without being seen
-                          </Menu.Item>
+                          {row.status === 'scheduled' ? (
+                            <Menu.Item onClick={() => onNoShow(row)}>No-show</Menu.Item>
+                          ) : (
+                            <Menu.Item onClick={() => onLeftWithoutBeingSeen(row)}>
+                              Left without being seen
+                            </Menu.Item>
+                          )}
                         </Menu.Dropdown>
                       </Menu>
                     )}

@@ -151,9 +151,16 @@ export function checkIn(request: CheckInRequest): Promise<CheckInResult> {
 
 // ---------- moving a visit along ----------
 
+/** What the provider asks for when the visit moves to ready-for-checkout (check-out offers to book it). */
+export interface FollowUpRequest {
+  visitType: string;
+  withinDays: number;
+  text?: string;
+}
+
 export function setFlowStatus(
   encounterId: string,
-  body: { status: FlowStatus; room?: string; ma?: string }
+  body: { status: FlowStatus; room?: string; ma?: string; followUp?: FollowUpRequest }
 ): Promise<FlowRow> {
   return sendJson<FlowRow>(`/api/flow/encounters/${id(encounterId)}/status`, {
     method: 'POST',
@@ -165,6 +172,14 @@ export function leftWithoutBeingSeen(appointmentId: string, reason?: string): Pr
   return sendJson<FlowRow>(`/api/flow/appointments/${id(appointmentId)}/left-without-being-seen`, {
     method: 'POST',
     ...jsonBody(reason ? { reason } : {}),
+  });
+}
+
+/** A scheduled patient who did not come: the scheduling API's no-show (the Appointment becomes `noshow`). */
+export function markNoShow(appointmentId: string): Promise<unknown> {
+  return sendJson<unknown>(`/api/schedule/appointments/${id(appointmentId)}/no-show`, {
+    method: 'POST',
+    ...jsonBody({}),
   });
 }
 
@@ -184,7 +199,7 @@ export interface SuggestedSlot {
 
 export interface CheckOutInfo {
   followUp?: { text: string; visitType: string; withinDays: number };
-  suggestions: SuggestedSlot[];
+  suggestions?: SuggestedSlot[];
   balance: number;
 }
 

@@ -53,12 +53,14 @@ export function isDone(status: string): boolean {
  * - `check-in` opens the check-in dialog (POST /api/flow/check-in);
  * - `room` asks for a free room, then sets `roomed` with it;
  * - `status` moves the encounter straight to `to`;
+ * - `ready-for-checkout` asks for the provider's follow-up, then moves the encounter there;
  * - `check-out` opens the check-out dialog.
  */
 export type FlowStep =
   | { kind: 'check-in'; label: string }
   | { kind: 'room'; label: string }
   | { kind: 'status'; label: string; to: FlowStatus }
+  | { kind: 'ready-for-checkout'; label: string }
   | { kind: 'check-out'; label: string };
 
 export function nextStep(status: string): FlowStep | undefined {
@@ -73,7 +75,7 @@ export function nextStep(status: string): FlowStep | undefined {
     case 'ready-for-provider':
       return { kind: 'status', label: 'With provider', to: 'with-provider' };
     case 'with-provider':
-      return { kind: 'status', label: 'Ready for check-out', to: 'ready-for-checkout' };
+      return { kind: 'ready-for-checkout', label: 'Ready for check-out' };
     case 'ready-for-checkout':
       return { kind: 'check-out', label: 'Check out' };
     default:
