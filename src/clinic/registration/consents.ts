@@ -7,7 +7,7 @@ import { planCreate, Repository } from '../../store/repository.js';
 import { applyWrites, type PendingWrite } from '../../store/writes.js';
 import { adminDocument } from './coverage.js';
 import { image, type ImageInput } from './images.js';
-import { asBody, date, id, oneOf, optionalBody, text, todayOf } from './input.js';
+import { asBody, date, id, oneOf, optionalBody, text, todayOf, utcToday } from './input.js';
 
 /**
  * Consents signed at the desk: consent to treat, the privacy-practices acknowledgement and the financial
@@ -46,7 +46,7 @@ export function parseConsent(body: unknown, now: Date): ConsentInput {
     b.expires === undefined || b.expires === '' || b.expires === null
       ? undefined
       : date(b.expires, 'expires');
-  if (expires && expires <= (signedOn ?? todayOf(now))) {
+  if (expires && expires <= (signedOn ?? utcToday(now))) {
     throw badRequest('expires must be after the day it was signed', 'expires');
   }
   if (b.signature === undefined || b.signature === null) {
@@ -83,7 +83,7 @@ export async function recordConsent(
     const patient = await new Repository(tx).read(ctx, 'Patient', input.patientId);
     const def = CONSENT_TYPES[input.type];
     const now = new Date().toISOString();
-    const signedOn = input.date ?? todayOf(new Date());
+    const signedOn = input.date ?? utcToday(new Date());
     const writes: PendingWrite[] = [];
     let performer = { reference: `Patient/${patient.id}` } as { reference: string; display?: string };
     if (input.signedBy.kind === 'representative') {

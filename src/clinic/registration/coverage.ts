@@ -17,6 +17,7 @@ import {
   optionalText,
   text,
   todayOf,
+  utcToday,
 } from './input.js';
 import { displayName } from './matches.js';
 
@@ -217,7 +218,7 @@ export async function captureCoverage(
         ],
         text: RELATIONSHIP_DISPLAY[input.relationship],
       },
-      period: { start: input.start ?? todayOf(new Date()) },
+      period: { start: input.start ?? utcToday(new Date()) },
       payor: [{ reference: `Organization/${payer.id}`, display: payer.name }],
       ...(input.group || input.plan
         ? {

@@ -3,7 +3,12 @@ import { useState, type FormEvent } from 'react';
 import { fieldErrorMessage } from '../ui/FieldError';
 import { FormErrors } from '../ui/FormErrors';
 import { useAction } from '../ui/useAction';
-import { recordConsent, type ConsentForm as ConsentBody, type ConsentType } from './registrationApi';
+import {
+  localToday,
+  recordConsent,
+  type ConsentForm as ConsentBody,
+  type ConsentType,
+} from './registrationApi';
 import { SignaturePad } from './SignaturePad';
 
 const FIELDS = ['type', 'signedBy', 'signature', 'date', 'expires'];
@@ -32,6 +37,7 @@ export function ConsentForm({
     const body: ConsentBody = {
       patientId,
       type,
+      date: localToday(),
       signedBy:
         signer === 'patient'
           ? { kind: 'patient' }

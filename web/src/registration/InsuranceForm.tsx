@@ -14,7 +14,13 @@ import { fieldErrorMessage } from '../ui/FieldError';
 import { FormErrors } from '../ui/FormErrors';
 import { useAction } from '../ui/useAction';
 import { RELATIONSHIPS } from './options';
-import { captureCoverage, readImageFile, useDeskSetup, type CoverageForm } from './registrationApi';
+import {
+  captureCoverage,
+  localToday,
+  readImageFile,
+  useDeskSetup,
+  type CoverageForm,
+} from './registrationApi';
 
 const FIELDS = [
   'payer',
@@ -58,6 +64,7 @@ export function InsuranceForm({ patientId, onSaved }: { patientId: string; onSav
           ? undefined
           : { family: subFamily.trim(), given: subGiven.trim(), birthDate: subBirthDate || undefined },
       copay: typeof copay === 'number' ? copay : undefined,
+      start: localToday(),
       cardFront: front ? await readImageFile(front) : undefined,
       cardBack: back ? await readImageFile(back) : undefined,
     });

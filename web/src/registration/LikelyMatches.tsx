@@ -17,43 +17,46 @@ export function LikelyMatches({
   onConfirm: (value: boolean) => void;
 }) {
   return (
-    <Alert
-      color="yellow"
-      variant="light"
-      icon={<IconUsers size={18} aria-hidden />}
-      title="This patient may already have a chart"
-      role="region"
-      aria-label="Likely matches"
-    >
-      <Stack gap="xs">
-        <List spacing={4} size="sm">
-          {matches.map((m, i) => (
-            <List.Item key={m.patient?.id ?? `restricted-${i}`}>
-              {m.patient ? (
-                <Anchor component={Link} to={`/patients/${m.patient.id}`} target="_blank" fw={600}>
-                  {m.patient.name}
-                </Anchor>
-              ) : (
-                <Text span fw={600}>
-                  A restricted chart (ask the privacy officer)
+    <section aria-label="Likely matches">
+      <Alert
+        color="yellow"
+        variant="light"
+        icon={<IconUsers size={18} aria-hidden />}
+        title="This patient may already have a chart"
+      >
+        <Stack gap="xs">
+          <List spacing={4} size="sm">
+            {matches.map((m, i) => (
+              <List.Item key={m.patient?.id ?? `restricted-${i}`}>
+                {m.patient ? (
+                  <Anchor component={Link} to={`/patients/${m.patient.id}`} target="_blank" fw={600}>
+                    {m.patient.name}
+                  </Anchor>
+                ) : (
+                  <Text span fw={600}>
+                    A restricted chart (ask the privacy officer)
+                  </Text>
+                )}
+                {m.patient?.birthDate ? ` · born ${m.patient.birthDate}` : ''}
+                {m.patient?.mrn ? ` · MRN ${m.patient.mrn}` : ''}
+                <Text span size="sm" c="dimmed">
+                  {' '}
+                  ({m.confidence === 'high' ? 'likely' : 'possible'}:{' '}
+                  {m.reasons.map((r) => r.text).join('; ')})
                 </Text>
-              )}
-              {m.patient?.birthDate ? ` · born ${m.patient.birthDate}` : ''}
-              {m.patient?.mrn ? ` · MRN ${m.patient.mrn}` : ''}
-              <Text span size="sm" c="dimmed">
-                {' '}
-                ({m.confidence === 'high' ? 'likely' : 'possible'}: {m.reasons.map((r) => r.text).join('; ')})
-              </Text>
-            </List.Item>
-          ))}
-        </List>
-        <Text size="sm">If one of these is this patient, open that chart instead of registering again.</Text>
-        <Checkbox
-          label="I checked: this is a new patient, none of these charts"
-          checked={confirmed}
-          onChange={(event) => onConfirm(event.currentTarget.checked)}
-        />
-      </Stack>
-    </Alert>
+              </List.Item>
+            ))}
+          </List>
+          <Text size="sm">
+            If one of these is this patient, open that chart instead of registering again.
+          </Text>
+          <Checkbox
+            label="I checked: this is a new patient, none of these charts"
+            checked={confirmed}
+            onChange={(event) => onConfirm(event.currentTarget.checked)}
+          />
+        </Stack>
+      </Alert>
+    </section>
   );
 }

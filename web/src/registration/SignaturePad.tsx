@@ -83,7 +83,9 @@ export function SignaturePad({ label, onChange }: { label: string; onChange: (pn
           border: '1px solid var(--mantine-color-gray-5)',
           borderRadius: 4,
           touchAction: 'none',
+          width: WIDTH,
           maxWidth: '100%',
+          alignSelf: 'flex-start',
           cursor: 'crosshair',
           background: '#fff',
         }}

@@ -56,6 +56,8 @@ export interface CoverageForm {
   relationship: 'self' | 'spouse' | 'child' | 'other';
   subscriber?: { family: string; given: string; birthDate?: string };
   copay?: number;
+  /** Coverage start: the clinic's local date. */
+  start?: string;
   cardFront?: ImageUpload;
   cardBack?: ImageUpload;
 }
@@ -70,6 +72,8 @@ export const CONSENT_TYPES: { code: ConsentType; label: string }[] = [
 export interface ConsentForm {
   patientId: string;
   type: ConsentType;
+  /** The day it was signed: the desk's (the clinic's) local date. */
+  date?: string;
   expires?: string;
   signedBy: { kind: 'patient' } | { kind: 'representative'; name: string; relationship: string };
   signature: ImageUpload;
@@ -130,4 +134,10 @@ export function readImageFile(file: File): Promise<ImageUpload> {
     reader.onerror = () => reject(reader.error ?? new Error('could not read the file'));
     reader.readAsDataURL(file);
   });
+}
+
+/** Today in the desk's own time zone (the clinic's), "YYYY-MM-DD". */
+export function localToday(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
