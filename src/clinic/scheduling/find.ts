@@ -3,8 +3,8 @@ import { badRequest } from '../../fhir/outcome.js';
 import type { RequestContext } from '../../store/context.js';
 import type { SqlConnection } from '../../store/db.js';
 import { assertId } from '../../store/repository.js';
-import { freeOn, loadBusy, loadDirectory, type Directory, type ScheduleInfo } from './model.js';
-import { DAY_MS, MINUTE_MS, parseDate, parseInstant } from './time.js';
+import { freeOn, loadBusy, loadDirectory, takenOn, type Directory, type ScheduleInfo } from './model.js';
+import { MINUTE_MS, parseDate, parseInstant } from './time.js';
 import { visitTypeByCode, type VisitTypeDef } from './visitTypes.js';
 
 export type TimeOfDay = 'morning' | 'afternoon' | 'any';
@@ -112,7 +112,7 @@ export function eligibleSchedules(
 }
 
 /** The days looked at per round: most searches end in the first; each next round looks further. */
-const ROUNDS = [7, 21, 62, MAX_FIND_DAYS];
+const ROUNDS = [2, 7, 21, 62, MAX_FIND_DAYS];
 
 /**
  * The next free slots for a visit type, in time order (ties by schedule), none in the past. Reads the
@@ -142,19 +142,23 @@ export async function findSlots(
   const minutes = type.minutes * MINUTE_MS;
   const slots: FreeSlot[] = [];
   if (schedules.length === 0) return slots;
-  // Local days of the search, widened by a day each side: zones differ per site.
   let day = fromDay;
   for (const size of ROUNDS) {
     if (day > toDay) break;
     const lastDay = Math.min(toDay, fromDay + size - 1);
     const span = { fromDay: day, toDay: lastDay };
-    const range = { start: (day - 1) * DAY_MS, end: (lastDay + 2) * DAY_MS };
+    // The instants of those local days in every schedule's zone.
+    const range = {
+      start: Math.min(...schedules.map((s) => s.site.zone.instant(day, 0))),
+      end: Math.max(...schedules.map((s) => s.site.zone.instant(lastDay + 1, 0))),
+    };
     const busy = await loadBusy(conn, ctx, schedules, range);
     const found: (FreeSlot & { at: number; order: number })[] = [];
     schedules.forEach((schedule, order) => {
       const zone = schedule.site.zone;
+      const taken = takenOn(dir, schedule, busy);
       for (let d = span.fromDay; d <= span.toDay; d++) {
-        for (const window of freeOn(dir, schedule, d, span, busy, type.code)) {
+        for (const window of freeOn(schedule, d, span, taken, type.code)) {
           for (let start = window.start; start + minutes <= window.end; start += minutes) {
             if (start < notBefore) continue;
             if (query.timeOfDay && query.timeOfDay !== 'any') {

@@ -151,8 +151,8 @@ export interface Block {
   reason: string;
 }
 
-/** Appointments may last up to a day, blocks up to 31 days: the busy query looks back that far. */
-const APPOINTMENT_LOOKBACK_MS = DAY_MS;
+/** Appointments may last up to 12 hours, blocks up to 31 days: the busy query looks back that far. */
+const APPOINTMENT_LOOKBACK_MS = DAY_MS / 2;
 export const MAX_BLOCK_DAYS = 31;
 
 export function toBusy(a: Appointment): BusyAppointment | undefined {
@@ -188,22 +188,22 @@ export async function loadBusy(
   for (const s of schedules) {
     actors.add(s.practitioner?.id ?? s.location.id);
   }
+  // Driven by the date index (one row per Appointment start / Slot start in the range), each row joined to
+  // its resource by primary key and kept when it names one of the actors / schedules (a semi-join per row).
   const result = await conn.query<{ kind: string; content: Appointment | Slot }>(
-    `SELECT 'a' AS kind, r.content FROM resource r
-      WHERE r.practice_id = $1 AND r.resource_type = 'Appointment' AND NOT r.deleted
-        AND r.id IN (SELECT d.resource_id FROM search_index d WHERE d.practice_id = $1 AND d.resource_type = 'Appointment'
-                     AND d.param = 'date' AND d.lo >= $2 AND d.lo < $4)
+    `SELECT 'a' AS kind, r.content FROM search_index d
+       JOIN resource r ON r.practice_id = d.practice_id AND r.resource_type = 'Appointment' AND r.id = d.resource_id
+      WHERE d.practice_id = $1 AND d.resource_type = 'Appointment' AND d.param = 'date' AND d.lo >= $2 AND d.lo < $4
+        AND NOT r.deleted AND NOT (COALESCE(r.content->>'status', '') = ANY($7::text[]))
         AND EXISTS (SELECT 1 FROM search_index x WHERE x.practice_id = $1 AND x.resource_type = 'Appointment'
-                    AND x.resource_id = r.id AND x.param = 'actor' AND x.display = ANY($5::text[]))
-        AND NOT (COALESCE(r.content->>'status', '') = ANY($7::text[]))
+                    AND x.resource_id = d.resource_id AND x.param = 'actor' AND x.display = ANY($5::text[]))
      UNION ALL
-     SELECT 's', r.content FROM resource r
-      WHERE r.practice_id = $1 AND r.resource_type = 'Slot' AND NOT r.deleted
-        AND r.id IN (SELECT d.resource_id FROM search_index d WHERE d.practice_id = $1 AND d.resource_type = 'Slot'
-                     AND d.param = 'start' AND d.lo >= $3 AND d.lo < $4)
+     SELECT 's', r.content FROM search_index d
+       JOIN resource r ON r.practice_id = d.practice_id AND r.resource_type = 'Slot' AND r.id = d.resource_id
+      WHERE d.practice_id = $1 AND d.resource_type = 'Slot' AND d.param = 'start' AND d.lo >= $3 AND d.lo < $4
+        AND NOT r.deleted AND r.content->>'status' <> 'free'
         AND EXISTS (SELECT 1 FROM search_index x WHERE x.practice_id = $1 AND x.resource_type = 'Slot'
-                    AND x.resource_id = r.id AND x.param = 'schedule' AND x.display = ANY($6::text[]))
-        AND r.content->>'status' <> 'free'`,
+                    AND x.resource_id = d.resource_id AND x.param = 'schedule' AND x.display = ANY($6::text[]))`,
     [
       ctx.practiceId,
       new Date(range.start - APPOINTMENT_LOOKBACK_MS).toISOString(),
@@ -282,21 +282,28 @@ export function openOn(
   return merge(windows);
 }
 
-/** Open windows minus blocks and busy appointments of the schedule. */
-export function freeOn(
+/** The times a schedule is taken (its blocks and the visits that hold time on it), merged and sorted. */
+export function takenOn(
   dir: Directory,
   schedule: ScheduleInfo,
-  day: number,
-  span: { fromDay: number; toDay: number },
   busy: { appointments: BusyAppointment[]; blocks: Block[] },
-  visitType?: string,
   ignoreAppointment?: string
 ): Interval[] {
-  const open = openOn(schedule, day, span, visitType);
-  if (open.length === 0) return open;
   const taken: Interval[] = busy.blocks.filter((b) => b.scheduleId === schedule.id);
   for (const a of busy.appointments) {
     if (a.id !== ignoreAppointment && occupies(dir, schedule, a)) taken.push(a);
   }
-  return subtract(open, taken);
+  return merge(taken);
+}
+
+/** Open windows of a day minus the schedule's taken times (from takenOn). */
+export function freeOn(
+  schedule: ScheduleInfo,
+  day: number,
+  span: { fromDay: number; toDay: number },
+  taken: Interval[],
+  visitType?: string
+): Interval[] {
+  const open = openOn(schedule, day, span, visitType);
+  return open.length === 0 ? open : subtract(open, taken, true);
 }

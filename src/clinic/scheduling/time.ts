@@ -164,14 +164,22 @@ export function merge(intervals: Interval[]): Interval[] {
   return out;
 }
 
-/** `open` minus `busy` (both merged and sorted, or not: they are merged here). */
-export function subtract(open: Interval[], busy: Interval[]): Interval[] {
-  const b = merge(busy);
+/** `open` minus `busy`; `busy` may be given already merged (sorted, disjoint) to skip merging it again. */
+export function subtract(open: Interval[], busy: Interval[], busyMerged = false): Interval[] {
+  const b = busyMerged ? busy : merge(busy);
   const out: Interval[] = [];
   for (const o of merge(open)) {
+    // The first busy interval that ends after the window starts (b is sorted and disjoint).
+    let lo = 0;
+    let hi = b.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b[mid].end <= o.start) lo = mid + 1;
+      else hi = mid;
+    }
     let cursor = o.start;
-    for (const x of b) {
-      if (x.end <= cursor) continue;
+    for (let i = lo; i < b.length; i++) {
+      const x = b[i];
       if (x.start >= o.end) break;
       if (x.start > cursor) out.push({ start: cursor, end: x.start });
       cursor = Math.max(cursor, x.end);

@@ -181,17 +181,15 @@ async function calendar(
       restricted: true,
     });
   }
+  const patientOf = new Map(busy.appointments.map((a) => [a.id, a.patient]));
   const patients = await visiblePatients(
     conn,
     ctx,
-    appointments.flatMap((v) => {
-      const a = busy.appointments.find((x) => x.id === v.id);
-      return a?.patient ? [a.patient] : [];
-    })
+    appointments.flatMap((v) => patientOf.get(v.id) ?? [])
   );
   const shown: string[] = [];
   for (const visit of appointments) {
-    const patientId = busy.appointments.find((x) => x.id === visit.id)?.patient;
+    const patientId = patientOf.get(visit.id);
     const patient = patientId ? (patients.get(patientId) ?? null) : null;
     visit.patient = patient;
     visit.restricted = !!patientId && patient === null;

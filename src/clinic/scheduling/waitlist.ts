@@ -7,7 +7,7 @@ import { assertId, planCreate, Repository } from '../../store/repository.js';
 import { applyWrites } from '../../store/writes.js';
 import { SYSTEM, APPOINTMENT_REASON_DISPLAY } from '../demo/codes.js';
 import { NOON, parseIdList, performs, TIMES_OF_DAY, type TimeOfDay } from './find.js';
-import { freeOn, loadBusy, type Directory, type ScheduleInfo } from './model.js';
+import { freeOn, loadBusy, takenOn, type Directory, type ScheduleInfo } from './model.js';
 import { displayName, visiblePatients, type VisitPatient } from './patients.js';
 import { DAY_MS, MINUTE_MS, parseDate, type Interval } from './time.js';
 import { VISIT_TYPE_SYSTEM, visitTypeByCode, visitTypeCodeOf } from './visitTypes.js';
@@ -282,6 +282,7 @@ export async function offersFor(
   const day = zone.local(freed.start).day;
   const busy = await loadBusy(tx, ctx, [schedule], { start: freed.start - DAY_MS, end: freed.end + DAY_MS });
   const span = { fromDay: day - 1, toDay: day + 1 };
+  const taken = takenOn(dir, schedule, busy);
   const matches: { entry: Parsed; start: number; end: number; display: string; code: string }[] = [];
   for (const entry of entries) {
     const type = visitTypeByCode(entry.visitType ?? '');
@@ -294,7 +295,7 @@ export async function offersFor(
     if (entry.location && entry.location.id !== schedule.location.id) continue;
     if (day < entry.fromDay || day > entry.toDay) continue;
     const length = type.minutes * MINUTE_MS;
-    const window = freeOn(dir, schedule, day, span, busy, type.code).find(
+    const window = freeOn(schedule, day, span, taken, type.code).find(
       (w) => w.start < freed.end && freed.start < w.end
     );
     if (!window) continue;
