@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signedInUser } from '../../authHarness.js';
+import { asUser, signedInUser } from '../../authHarness.js';
 import { fhir, newPractice, testEngines, useEngine, type TestContext } from '../../harness.js';
 import { create, post, read } from './fixtures.js';
 
@@ -110,6 +110,15 @@ describe.each(testEngines())('merging duplicate charts [%s]', (engine) => {
       [ctx.practiceId, lead.user.username]
     );
     expect(audit.rows[0].n).toBeGreaterThan(0);
+
+    // Both charts list the merge.
+    for (const id of [sourceId, targetId]) {
+      const list = await asUser(h.app, lead, {
+        method: 'GET',
+        url: `/api/registration/patients/${id}/merges`,
+      });
+      expect(list.body.merges.map((m: { id: string }) => m.id)).toEqual([res.body.id]);
+    }
 
     const undo = await post(h.app, lead, `/api/registration/merge/${res.body.id}/undo`, {});
     expect(undo.status, undo.text).toBe(200);
