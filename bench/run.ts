@@ -365,3 +365,11 @@ if (engines.includes('postgres')) {
   });
   printFlowBoard(flow, log);
 }
+
+// Scheduling (bench/scheduling.ts): findSlots over 20 providers x 90 days, in-process, on each engine.
+{
+  const { printSchedulingReport, schedulingBench } = await import('./scheduling.js');
+  for (const engine of engines) {
+    printSchedulingReport(await schedulingBench(engine, { runs: quick ? 50 : 200, log }));
+  }
+}
