@@ -27,7 +27,7 @@ import { localDate, parseDate, timeZoneOf } from '../clinic/flow/visit.js';
 import { badRequest, notFound } from '../fhir/outcome.js';
 import type { RequestContext } from '../store/context.js';
 import { assertId, Repository } from '../store/repository.js';
-import { authenticate, type AuthEnv } from './auth/authenticate.js';
+import { authenticate, sessionOf, type AuthEnv } from './auth/authenticate.js';
 import type { BaseUrl } from './clinicRoutes.js';
 
 /** How often an idle event stream sends a comment line, so proxies and browsers keep it open. */
@@ -138,7 +138,29 @@ export function registerFlowRoutes(app: FastifyInstance, env: AuthEnv, baseUrl: 
     });
     streams.add(raw);
     let unsubscribe: (() => void) | undefined;
-    const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    // Each heartbeat checks the sign-in is still good (without counting as activity: a screen left open
+    // must not keep a session alive); an ended or timed-out session ends the stream.
+    const stillSignedIn = async (): Promise<boolean> => {
+      try {
+        if (request.headers.authorization) {
+          await authenticate(request, env);
+        } else {
+          await sessionOf(request, env, false);
+        }
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const heartbeat = setInterval(() => {
+      void stillSignedIn().then((ok) => {
+        if (ok) {
+          raw.write(': heartbeat\n\n');
+        } else {
+          raw.end('event: signed-out\ndata: {}\n\n');
+        }
+      });
+    }, HEARTBEAT_MS);
     heartbeat.unref();
     const close = (): void => {
       clearInterval(heartbeat);
