@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { parseWaitTimeQuery, waitTimeReport } from '../clinic/reports/waitTimeReport.js';
 import { waitTimeCsv } from '../clinic/reports/waitTimeStats.js';
+import { auditRow } from '../auth/audit/events.js';
 import { badRequest } from '../fhir/outcome.js';
 import { authenticate, type AuthEnv } from './auth/authenticate.js';
 import type { BaseUrl } from './clinicRoutes.js';
@@ -21,7 +22,22 @@ export function registerReportRoutes(app: FastifyInstance, env: AuthEnv, baseUrl
     if (format !== 'json' && format !== 'csv') {
       throw badRequest('format must be json or csv', 'format');
     }
-    const report = await waitTimeReport(env.db, ctx, parseWaitTimeQuery(request.query), env.now());
+    const query = parseWaitTimeQuery(request.query);
+    const report = await waitTimeReport(env.db, ctx, query, env.now());
+    // Aggregates of many charts: the audit trail records who ran which report, with no patient listed.
+    const kind = format === 'csv' ? 'export' : 'search';
+    if (await env.audit.records(env.db, principal.practiceId, kind)) {
+      await env.audit.append(principal.practiceId, [
+        auditRow({
+          principal,
+          action: 'E',
+          subtype: 'wait-time-report',
+          entities: [{ reference: 'Encounter' }, { reference: 'Appointment' }],
+          query: `wait-times?${new URLSearchParams({ ...query, format }).toString()}`,
+          recorded: env.now(),
+        }),
+      ]);
+    }
     if (format === 'csv') {
       return reply
         .type('text/csv; charset=utf-8')

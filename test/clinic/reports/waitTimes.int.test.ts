@@ -283,7 +283,7 @@ describe.each(testEngines())('wait-time report [%s]', (engine) => {
   }
 
   it('gives the hand-worked figures per day and provider for the front desk at one site', async () => {
-    const { get } = await setUp(['front-desk']);
+    const { ctx, user, get } = await setUp(['front-desk']);
     const res = await get('from=2026-11-02&to=2026-11-03&location=main');
     expect(res.status, res.text).toBe(200);
     expect(res.body.rows).toEqual([
@@ -325,6 +325,12 @@ describe.each(testEngines())('wait-time report [%s]', (engine) => {
     expect(res.body.total).toMatchObject({ visits: 6, appointmentsDue: 7, noShows: 1 });
     expect(res.body.definitions.p90).toMatch(/nearest rank/);
     expect(res.text).not.toMatch(/Testp|Hidden/);
+    // Audited: who ran which report; no patient is listed, as none is in the answer.
+    const audit = await h.db.query<{ patient_ids: string[]; user_id: string }>(
+      `SELECT patient_ids, user_id FROM audit_event WHERE practice_id = $1 AND subtype = 'wait-time-report'`,
+      [ctx.practiceId]
+    );
+    expect(audit.rows).toEqual([{ patient_ids: [], user_id: user.user.id }]);
   });
 
   it('both sites: six visits, median of an even count is the mean of the middle two', async () => {
