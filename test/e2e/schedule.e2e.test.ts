@@ -175,7 +175,7 @@ describe('schedule', () => {
     await expectAccessible(page, 'the day schedule after the changes');
   }, 180_000);
 
-  it('starts a booking at an open time from the keyboard, and shows a week of one schedule', async () => {
+  it('starts a booking at an open time from the keyboard, waitlists the patient instead, and shows a week of one schedule', async () => {
     const day = bookingDay();
     await useSessionOf(b.context, DEMO_USERS.frontDesk);
     const page = b.page;
@@ -202,8 +202,33 @@ describe('schedule', () => {
     await dialog.waitFor({ state: 'visible' });
     const time = /^Book (\d{1,2}:\d{2} [AP]M), /.exec(second ?? '')?.[1] ?? '';
     expect(await dialog.innerText()).toMatch(new RegExp(`Chosen time: \\w{3} \\d{2}/\\d{2} ${time}`));
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'hidden' });
+
+    // Nothing suits the patient at that time: the waitlist instead, for that day only.
+    const patient = await fhirGet<Patient>(`Patient/${PATIENT_ID}`);
+    const family = patient.name?.[0]?.family ?? '';
+    await dialog.getByRole('combobox', { name: /^Patient/ }).fill(PATIENT_MRN);
+    await page.getByRole('option').filter({ hasText: PATIENT_MRN }).click();
+    await dialog.getByLabel(/^To/).fill(day);
+    await dialog.getByRole('button', { name: 'Find times' }).click();
+    await dialog.getByRole('button', { name: 'Add to waitlist' }).waitFor();
+    await expect.poll(() => dialog.getByRole('button', { name: 'Add to waitlist' }).isEnabled()).toBe(true);
+    const listed = page.waitForRequest(
+      (r) => r.method() === 'POST' && r.url().endsWith('/api/schedule/waitlist')
+    );
+    await dialog.getByRole('button', { name: 'Add to waitlist' }).click();
+    expect(JSON.parse((await listed).postData() ?? '{}')).toMatchObject({
+      patientId: PATIENT_ID,
+      visitType: expect.any(String) as string,
+      from: day,
+      to: day,
+      timeOfDay: 'any',
+    });
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Schedule messages' }).innerText())
+      .toMatch(/^Added .* to the waitlist/);
+    const waitlist = page.getByRole('region', { name: 'Waitlist' });
+    await expect.poll(() => waitlist.innerText(), { timeout: 10_000 }).toContain(family);
 
     // The week of the first provider: seven day columns.
     await page.getByText('Week', { exact: true }).click();
