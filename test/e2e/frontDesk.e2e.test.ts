@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Bundle, Location, Patient } from '@medplum/fhirtypes';
+import type { Appointment, Bundle, Location, Patient } from '@medplum/fhirtypes';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -231,28 +231,69 @@ describe('the front desk journey', () => {
         for (const [button, status] of [
           ['Ready for provider', 'Ready for provider'],
           ['With provider', 'With provider'],
-          ['Ready for check-out', 'Ready for check-out'],
         ] as const) {
           await rowOf(ma, appointmentId).getByRole('button', { name: button, exact: true }).click();
           await expectStatus(ma, appointmentId, status);
           await expectStatus(page, appointmentId, status, LIVE_MS);
         }
+        // The provider is done and asks to see the patient again in 3 months.
+        await rowOf(ma, appointmentId)
+          .getByRole('button', { name: 'Ready for check-out', exact: true })
+          .click();
+        const finish = ma.getByRole('dialog', { name: 'Ready for check-out' });
+        await finish.getByRole('combobox', { name: /^Follow-up$/ }).click();
+        await ma.getByRole('option', { name: 'Return in 3 months' }).click();
+        await expectAccessible(ma, 'the ready-for-check-out dialog');
+        const moved = ma.waitForRequest(
+          (r) =>
+            r.method() === 'POST' && r.url().endsWith(`/status`) && (r.postData() ?? '').includes('followUp')
+        );
+        await finish.getByRole('button', { name: 'Ready for check-out' }).click();
+        expect(JSON.parse((await moved).postData() ?? '{}')).toMatchObject({
+          status: 'ready-for-checkout',
+          followUp: { visitType: 'follow-up', withinDays: 90 },
+        });
+        await finish.waitFor({ state: 'hidden', timeout: 10_000 });
+        await expectStatus(ma, appointmentId, 'Ready for check-out');
+        await expectStatus(page, appointmentId, 'Ready for check-out', LIVE_MS);
 
         // The board, as the MA sees it (the visit in the last rows of the day).
         fs.mkdirSync(ARTIFACTS, { recursive: true });
         await rowOf(ma, appointmentId).scrollIntoViewIfNeeded();
         await ma.screenshot({ path: path.join(ARTIFACTS, 'flow-board.png') });
 
-        // Check-out: book the suggested follow-up if there is one; the visit summary prints.
+        // Check-out: the follow-up the provider asked for, with suggested times; the first one is booked.
         await rowOf(page, appointmentId).getByRole('button', { name: 'Check out' }).click();
         const checkOut = page.getByRole('dialog', { name: 'Check out' });
-        await checkOut.getByRole('button', { name: 'Check out' }).waitFor({ timeout: 10_000 });
-        const suggestion = checkOut.getByRole('radio').first();
-        const booksFollowUp = (await checkOut.getByRole('radio').count()) > 1;
-        if (booksFollowUp) await suggestion.check();
+        await checkOut.getByText('Return in 3 months').waitFor({ timeout: 10_000 });
+        const suggestions = checkOut.getByRole('radio');
+        expect(await suggestions.count(), 'suggested times and "Do not book now"').toBeGreaterThan(1);
+        await suggestions.first().check();
+        // Any balance left after the co-pay is paid in cash.
+        if ((await checkOut.getByRole('textbox', { name: 'Amount paid' }).inputValue()) !== '') {
+          await checkOut.getByRole('combobox', { name: /^Method/ }).click();
+          await page.getByRole('option', { name: 'Cash' }).click();
+        }
         await expectAccessible(page, 'the check-out dialog');
+        const checkedOut = page.waitForResponse(
+          (r) => r.request().method() === 'POST' && r.url().endsWith('/check-out')
+        );
         await checkOut.getByRole('button', { name: 'Check out' }).click();
+        const response = await checkedOut;
+        const sent = JSON.parse(response.request().postData() ?? '{}') as { followUp?: { start?: string } };
+        const answer = (await response.json()) as { appointment?: { id?: string; start?: string } };
+        expect(sent.followUp?.start, 'the first suggested time is booked').toBeDefined();
         await checkOut.getByText('Checked out.').waitFor({ timeout: 10_000 });
+        expect(await checkOut.innerText()).toMatch(/Follow-up booked for/);
+        // The follow-up is a booked Appointment of the patient, 3 months on: check-out offers a week either side
+        // of the 90 days asked for (83 to 97 days; a day more each way for the clinic's local dates).
+        const followUp = await fhirGet<Appointment>(`Appointment/${answer.appointment?.id ?? 'missing'}`);
+        expect(followUp.status).toBe('booked');
+        expect(Date.parse(followUp.start ?? '')).toBe(Date.parse(sent.followUp?.start ?? ''));
+        expect(followUp.participant.some((p) => p.actor?.reference === `Patient/${PATIENT_ID}`)).toBe(true);
+        const daysOn = (Date.parse(followUp.start ?? '') - Date.now()) / 86_400_000;
+        expect(daysOn).toBeGreaterThan(82);
+        expect(daysOn).toBeLessThan(98);
         const summary = await b.context.request.get(
           (await checkOut.getByRole('link', { name: /Print visit summary/ }).getAttribute('href')) ?? ''
         );
