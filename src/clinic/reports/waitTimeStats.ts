@@ -168,12 +168,10 @@ export function summarize(
     .sort((a, b) => a.date.localeCompare(b.date) || a.provider.name.localeCompare(b.provider.name));
   const visitsByDay = groupBy(visits, (v) => v.date);
   const dueByDay = groupBy(due, (a) => a.date);
-  const days = [...new Set([...visitsByDay.keys(), ...dueByDay.keys()])]
-    .sort()
-    .map((date): WaitTimeDay => ({
-      date,
-      ...figures(visitsByDay.get(date) ?? [], dueByDay.get(date) ?? []),
-    }));
+  const days = [...new Set([...visitsByDay.keys(), ...dueByDay.keys()])].sort().map((date): WaitTimeDay => ({
+    date,
+    ...figures(visitsByDay.get(date) ?? [], dueByDay.get(date) ?? []),
+  }));
   return { rows, days, total: figures(visits, due) };
 }
 
