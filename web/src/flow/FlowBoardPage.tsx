@@ -54,7 +54,12 @@ export default function FlowBoardPage() {
   const practiceName = usePracticeOrganization().data?.name;
   const site = sites.data?.find((s) => s.id === siteId);
   const siteLabel = site ? siteName(site, practiceName) : '';
-  const can = abilities(useSession());
+  const session = useSession();
+  const can = abilities(session);
+  // An MA who rooms a patient becomes the visit's MA on the board.
+  const roomingMa = session?.user.roles.some((r) => r === 'medical-assistant' || r === 'lead-ma')
+    ? session.user.practitionerId
+    : undefined;
   const practice = usePractice();
   const queryClient = useQueryClient();
   const board = useFlowBoard(siteId);
@@ -126,11 +131,11 @@ export default function FlowBoardPage() {
   const onRoom = (row: FlowRow, roomId: string) => {
     if (!row.encounterId) return;
     const encounterId = row.encounterId;
-    void act(row.appointmentId, () => setFlowStatus(encounterId, { status: 'roomed', room: roomId })).then(
-      (ok) => {
-        if (ok) setRooming(undefined);
-      }
-    );
+    void act(row.appointmentId, () =>
+      setFlowStatus(encounterId, { status: 'roomed', room: roomId, ...(roomingMa ? { ma: roomingMa } : {}) })
+    ).then((ok) => {
+      if (ok) setRooming(undefined);
+    });
   };
 
   const onReadyForCheckOut = (row: FlowRow, followUp: FollowUpRequest | undefined) => {
