@@ -120,7 +120,7 @@ export default function RecallPage() {
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{formatDate(item.dueDate)}</Text>
-                    <Badge color={due.color} variant="light">
+                    <Badge color={due.color} variant="light" c="dark.8" tt="none">
                       {due.text}
                     </Badge>
                   </Table.Td>
@@ -138,7 +138,7 @@ export default function RecallPage() {
                       variant="light"
                       leftSection={<IconPhoneCall size={14} aria-hidden />}
                       onClick={() => setAttemptFor(item)}
-                      aria-label={`Log a contact attempt for ${item.patient.name}`}
+                      aria-label={`Log attempt for ${item.patient.name}`}
                     >
                       Log attempt
                     </Button>
