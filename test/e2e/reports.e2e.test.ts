@@ -55,8 +55,8 @@ describe('wait-time report', () => {
 
     await openAs(b.page, DEMO_USERS.frontDesk, '/reports/wait-times');
     await b.page.getByRole('heading', { name: 'Wait times', level: 1 }).waitFor();
-    await expect.poll(() => b.page.getByLabel('From').inputValue()).toBe(from);
-    expect(await b.page.getByLabel('To').inputValue()).toBe(to);
+    await expect.poll(() => b.page.getByLabel('From', { exact: true }).inputValue()).toBe(from);
+    expect(await b.page.getByLabel('To', { exact: true }).inputValue()).toBe(to);
 
     const totals = b.page.getByLabel('Totals for the range');
     await totals.waitFor();
