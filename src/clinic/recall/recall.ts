@@ -10,6 +10,7 @@ import { applyWrites } from '../../store/writes.js';
 import { zonedParts } from '../reminders/content.js';
 import { TIMEZONE_URL, VISIT_TYPE_SYSTEM, visitTypeOf } from '../reminders/facts.js';
 import { COMMUNICATION_CATEGORY_SYSTEM, mediumOf } from '../reminders/outbox.js';
+import { FOLLOW_UP_URL } from '../flow/status.js';
 
 /**
  * The recall list: patients a provider asked to see again who have no visit booked for it. A follow-up
@@ -23,7 +24,6 @@ import { COMMUNICATION_CATEGORY_SYSTEM, mediumOf } from '../reminders/outbox.js'
  * the request (other than the visit's own). A contact attempt is a Communication (category recall-attempt,
  * basedOn the request); an attempt with outcome `declined` closes the recall.
  */
-export const FOLLOW_UP_URL = 'https://medassist.dev/fhir/StructureDefinition/follow-up';
 export const FOLLOW_UP_TASK_CODE = {
   system: 'urn:medassist:task-type',
   code: 'follow-up-request',

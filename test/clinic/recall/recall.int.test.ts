@@ -1,6 +1,7 @@
 import type { Encounter, Task } from '@medplum/fhirtypes';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FOLLOW_UP_URL, recallList } from '../../../src/clinic/recall/recall.js';
+import { FOLLOW_UP_URL } from '../../../src/clinic/flow/status.js';
+import { recallList } from '../../../src/clinic/recall/recall.js';
 import { asUser, signedInUser, type TestUser } from '../../authHarness.js';
 import { countOf, newPractice, testEngines, useEngine, type TestContext } from '../../harness.js';
 import { appointment, patient, write, writeClinic } from '../reminders/clinic.js';
