@@ -12,14 +12,15 @@ import {
   FLOW_TO_ENCOUNTER_STATUS,
   type FlowStatus,
 } from './status.js';
+import { TIMEZONE_URL } from '../scheduling/model.js';
+import { VISIT_TYPE_SYSTEM } from '../scheduling/visitTypes.js';
 
 /**
  * What check-in, the board and check-out share: where a visit is (its site and the site's time zone),
  * whose it is, its flow status and history on the Encounter, and the live-feed notice of a change.
  */
 
-export const TIMEZONE_URL = 'http://hl7.org/fhir/StructureDefinition/timezone';
-export const VISIT_TYPE_SYSTEM = 'urn:medassist:visit-type';
+export { TIMEZONE_URL, VISIT_TYPE_SYSTEM };
 /** The NOTIFY channel of flow changes (docs/decisions/0013-patient-flow.md). */
 export const FLOW_CHANNEL = 'medassist_flow';
 

@@ -10,9 +10,10 @@ import type { SqlConnection } from '../../store/db.js';
 import type { ReminderFacts } from './content.js';
 import { reminderLanguage } from './patientContact.js';
 import type { ReminderSettings } from './settings.js';
+import { TIMEZONE_URL } from '../scheduling/model.js';
+import { VISIT_TYPE_SYSTEM } from '../scheduling/visitTypes.js';
 
-export const TIMEZONE_URL = 'http://hl7.org/fhir/StructureDefinition/timezone';
-export const VISIT_TYPE_SYSTEM = 'urn:medassist:visit-type';
+export { TIMEZONE_URL, VISIT_TYPE_SYSTEM };
 
 /** The current version of a resource, read by medassist itself (the reminder worker), or undefined. */
 export async function readCurrent<T extends Resource>(

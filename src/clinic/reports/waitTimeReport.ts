@@ -8,6 +8,7 @@ import type { SqlConnection } from '../../store/db.js';
 import { assertId } from '../../store/repository.js';
 import { SqlParams } from '../../store/search/sqlParams.js';
 import { FLOW_HISTORY_URL } from '../flow/status.js';
+import { TIMEZONE_URL } from '../scheduling/model.js';
 import {
   summarize,
   type DueAppointment,
@@ -23,7 +24,6 @@ export const REPORT_ROLES: readonly Role[] = ['front-desk', 'lead-ma', 'provider
 /** The longest range one report covers. */
 export const MAX_REPORT_DAYS = 366;
 
-const TIMEZONE_URL = 'http://hl7.org/fhir/StructureDefinition/timezone';
 const DATE_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const DAY_MS = 86_400_000;
 /** Appointment statuses that were never due: nobody was expected to come. */
