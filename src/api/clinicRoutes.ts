@@ -4,6 +4,7 @@ import { registerFlowRoutes } from './flowRoutes.js';
 import { registerRegistrationRoutes } from './registrationRoutes.js';
 import { registerReminderRoutes } from './reminderRoutes.js';
 import { registerReportRoutes } from './reportRoutes.js';
+import { registerRoomingRoutes } from './roomingRoutes.js';
 import { registerScheduleRoutes } from './scheduleRoutes.js';
 
 /** Builds the FHIR base URL of a request (config.baseUrl behind a proxy). */
@@ -19,4 +20,5 @@ export function registerClinicRoutes(app: FastifyInstance, env: AuthEnv, baseUrl
   registerRegistrationRoutes(app, env, baseUrl);
   registerReminderRoutes(app, env, baseUrl);
   registerReportRoutes(app, env, baseUrl);
+  registerRoomingRoutes(app, env, baseUrl);
 }

@@ -17,6 +17,8 @@ export interface Principal {
   scopes?: readonly string[];
   /** The session a user's request came with (sessions.ts). */
   sessionId?: string;
+  /** The Practitioner a user is (clinical records name them as author), when their account is linked to one. */
+  practitionerId?: string;
   /** Restricted charts this user may open now (break-glass grants not yet expired). */
   emergencyPatients: readonly string[];
   /** The network address of the request, for the audit record. */

@@ -168,6 +168,7 @@ export function userPrincipal(active: ActiveSession, address?: string): Principa
     roles: active.user.roles,
     permissions: active.user.permissions,
     sessionId: active.session.id,
+    practitionerId: active.user.practitionerId ?? undefined,
     emergencyPatients: active.emergencyPatients,
     address,
   };

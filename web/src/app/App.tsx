@@ -26,6 +26,11 @@ const FlowBoardPage = lazy(() => import('../flow/FlowBoardPage'));
 const RegisterPatientPage = lazy(() => import('../registration/RegisterPatientPage'));
 const RecallPage = lazy(() => import('../recall/RecallPage'));
 const WaitTimePage = lazy(() => import('../reports/WaitTimePage'));
+// Rooming and the chart (issue 6): web/src/rooming, one folder per part.
+const RoomingPage = lazy(() => import('../rooming/RoomingPage'));
+const VitalsTrendsPage = lazy(() => import('../rooming/growth/VitalsTrendsPage'));
+const CosignQueuePage = lazy(() => import('../rooming/intake/CosignQueuePage'));
+const HuddlePage = lazy(() => import('../rooming/intake/HuddlePage'));
 
 /** The MA's app: top bar, navigation, and the screens (behind the sign-in gate, Root.tsx). */
 export function App() {
@@ -64,6 +69,16 @@ export function App() {
                 path="/reports/wait-times"
                 element={can.waitTimeReport ? <WaitTimePage /> : <NotAllowedPage />}
               />
+              <Route
+                path="/rooming/:encounterId"
+                element={can.rooming ? <RoomingPage /> : <NotAllowedPage />}
+              />
+              <Route
+                path="/patients/:id/vitals"
+                element={can.clinicalChart ? <VitalsTrendsPage /> : <NotAllowedPage />}
+              />
+              <Route path="/cosign" element={can.cosign ? <CosignQueuePage /> : <NotAllowedPage />} />
+              <Route path="/huddle" element={can.huddle ? <HuddlePage /> : <NotAllowedPage />} />
               {/* Not /admin/...: those addresses are the server's administration API. */}
               <Route
                 path="/administration/users"

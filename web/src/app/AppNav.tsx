@@ -2,12 +2,14 @@ import { NavLink, Stack, Text } from '@mantine/core';
 import {
   IconCalendar,
   IconChartBar,
+  IconClipboardList,
   IconFileText,
   IconLayoutKanban,
   IconPhoneCall,
   IconUserPlus,
   IconHistory,
   IconSettings,
+  IconSignature,
   IconUserShield,
   IconUsers,
   type TablerIcon,
@@ -38,6 +40,8 @@ export function AppNav() {
   if (can.registerPatients) desk.push({ to: '/patients/new', label: 'New patient', icon: IconUserPlus });
   if (can.recallList) desk.push({ to: '/recall', label: 'Recall list', icon: IconPhoneCall });
   if (can.waitTimeReport) desk.push({ to: '/reports/wait-times', label: 'Wait times', icon: IconChartBar });
+  if (can.huddle) desk.push({ to: '/huddle', label: 'Huddle sheet', icon: IconClipboardList });
+  if (can.cosign) desk.push({ to: '/cosign', label: 'Co-sign queue', icon: IconSignature });
   const admin: AdminLink[] = [];
   if (can.manageUsers) admin.push({ to: '/administration/users', label: 'Users', icon: IconUserShield });
   if (can.auditLog) admin.push({ to: '/administration/audit', label: 'Audit log', icon: IconHistory });

@@ -127,5 +127,11 @@ export function abilities(session: Session | undefined) {
     mergePatients: anyRole(session, ['lead-ma', 'practice-admin']),
     recallList: anyRole(session, ['front-desk', 'medical-assistant', 'lead-ma', 'practice-admin']),
     waitTimeReport: anyRole(session, ['front-desk', 'lead-ma', 'provider', 'practice-admin']),
+    /** Rooming and the chart (issue 6): clinical data is read and written by MAs, lead MAs and providers. */
+    rooming: anyRole(session, ['medical-assistant', 'lead-ma', 'provider']),
+    clinicalChart: anyRole(session, ['medical-assistant', 'lead-ma', 'provider']),
+    /** Co-signing MA-entered intake (providers). */
+    cosign: hasRole(session, 'provider'),
+    huddle: anyRole(session, ['medical-assistant', 'lead-ma', 'provider']),
   };
 }
