@@ -1,0 +1,188 @@
+import type { Observation, Quantity } from '@medplum/fhirtypes';
+import { assertAllowed } from '../../../auth/policy.js';
+import { accessConditions } from '../../../store/access.js';
+import type { RequestContext } from '../../../store/context.js';
+import type { Database, SqlConnection } from '../../../store/db.js';
+import { SqlParams } from '../../../store/search/sqlParams.js';
+import { findReferencing } from '../../flow/visit.js';
+import { AS_ENTERED_URL, GROWTH_LOINC, LOINC, VITAL_LOINC } from '../model.js';
+import { roomingVisitOf } from '../visit.js';
+import { INTERPRETATION_SYSTEM, type Flag } from './ranges.js';
+
+/**
+ * The visit's vital signs as the MA's screen shows them (GET /api/rooming/encounters/:id/vitals): each reading
+ * with the value as entered, the canonical value and unit, and its flag.
+ */
+
+export const CUFF_SIZE_URL = 'https://medassist.dev/fhir/StructureDefinition/blood-pressure-cuff-size';
+export const CUFF_SIZE_SYSTEM = 'urn:medassist:blood-pressure-cuff-size';
+export const TEMPERATURE_METHOD_SYSTEM = 'urn:medassist:temperature-method';
+/** LOINC 8361-8 Body position with respect to gravity (a blood pressure component). */
+export const BODY_POSITION_LOINC = '8361-8';
+/** LOINC 3151-8 Inhaled oxygen flow rate (an SpO2 component, R4 oxygensat profile). */
+export const OXYGEN_FLOW_LOINC = '3151-8';
+
+export const SIGN_BY_LOINC: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(VITAL_LOINC).map(([sign, code]) => [code, sign])),
+  ...Object.fromEntries(Object.entries(GROWTH_LOINC).map(([sign, code]) => [code, sign])),
+};
+
+export interface ReadingComponent {
+  code: string;
+  display: string;
+  value: number;
+  unit: string;
+  flag?: Flag;
+}
+
+export interface VitalReading {
+  id: string;
+  /** model.ts VITAL_LOINC / GROWTH_LOINC key: bloodPressure, heartRate, ..., bmi, bmiPercentile. */
+  sign: string;
+  code: string;
+  display: string;
+  effective?: string;
+  value?: number;
+  /** UCUM code of the canonical unit. */
+  unit?: string;
+  asEntered?: string;
+  flag?: Flag;
+  /** Blood pressure: systolic and diastolic. */
+  components?: ReadingComponent[];
+  position?: string;
+  arm?: string;
+  cuff?: string;
+  method?: string;
+  /** SpO2: L/min of supplemental oxygen; absent on room air. */
+  oxygenFlow?: number;
+  roomAir?: boolean;
+  /** Ids of the Observations a derived value (BMI, percentile) came from. */
+  derivedFrom?: string[];
+  performer?: string;
+}
+
+function flagOf(concepts: Observation['interpretation']): Flag | undefined {
+  const code = concepts?.[0]?.coding?.find((c) => c.system === INTERPRETATION_SYSTEM)?.code;
+  return code as Flag | undefined;
+}
+
+function quantityValue(q: Quantity | undefined): { value?: number; unit?: string; asEntered?: string } {
+  return {
+    value: q?.value,
+    unit: q?.code ?? q?.unit,
+    asEntered: q?.extension?.find((e) => e.url === AS_ENTERED_URL)?.valueString,
+  };
+}
+
+/** The view of one vital-sign Observation. */
+export function readingOf(obs: Observation): VitalReading {
+  const code = obs.code.coding?.find((c) => c.system === LOINC)?.code ?? '';
+  const components = (obs.component ?? []).filter(
+    (c) => c.valueQuantity && c.code.coding?.[0]?.code !== OXYGEN_FLOW_LOINC
+  );
+  const position = obs.component?.find((c) => c.code.coding?.[0]?.code === BODY_POSITION_LOINC);
+  const flow = obs.component?.find((c) => c.code.coding?.[0]?.code === OXYGEN_FLOW_LOINC);
+  const reading: VitalReading = {
+    id: obs.id as string,
+    sign: SIGN_BY_LOINC[code] ?? code,
+    code,
+    display: obs.code.text ?? obs.code.coding?.[0]?.display ?? code,
+    effective: obs.effectiveDateTime,
+    ...quantityValue(obs.valueQuantity),
+    flag: flagOf(obs.interpretation),
+    performer: obs.performer?.[0]?.display,
+  };
+  if (code === VITAL_LOINC.bloodPressure) {
+    reading.components = components.map((c) => ({
+      code: c.code.coding?.[0]?.code ?? '',
+      display: c.code.coding?.[0]?.display ?? '',
+      value: c.valueQuantity?.value as number,
+      unit: c.valueQuantity?.code ?? '',
+      flag: flagOf(c.interpretation),
+    }));
+    reading.position = position?.valueCodeableConcept?.text;
+    reading.arm = obs.bodySite?.text;
+    reading.cuff = obs.extension?.find((e) => e.url === CUFF_SIZE_URL)?.valueCodeableConcept?.coding?.[0]
+      ?.code;
+  }
+  if (code === VITAL_LOINC.temperature) {
+    reading.method = obs.method?.coding?.find((c) => c.system === TEMPERATURE_METHOD_SYSTEM)?.code;
+  }
+  if (code === VITAL_LOINC.oxygenSaturation) {
+    reading.oxygenFlow = flow?.valueQuantity?.value;
+    reading.roomAir = !flow;
+  }
+  if (obs.derivedFrom) {
+    reading.derivedFrom = obs.derivedFrom.map((r) => (r.reference ?? '').replace(/^Observation\//, ''));
+  }
+  return reading;
+}
+
+const isVital = (obs: Observation): boolean =>
+  (obs.category ?? []).some((c) => (c.coding ?? []).some((k) => k.code === 'vital-signs'));
+
+/** The vital-sign Observations of an Encounter, oldest first. */
+export async function encounterVitals(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  encounterId: string
+): Promise<Observation[]> {
+  const all = await findReferencing<Observation>(
+    conn,
+    ctx,
+    'Observation',
+    'encounter',
+    `Encounter/${encounterId}`
+  );
+  return all
+    .filter(isVital)
+    .sort(
+      (a, b) =>
+        (a.effectiveDateTime ?? '').localeCompare(b.effectiveDateTime ?? '') ||
+        (a.id ?? '').localeCompare(b.id ?? '')
+    );
+}
+
+/**
+ * The patient's Observations with these LOINC codes, any visit, as the caller may see them (the weight-change
+ * check and "the latest height" for BMI). Newest first.
+ */
+export async function patientObservations(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  patientId: string,
+  codes: readonly string[]
+): Promise<Observation[]> {
+  const p = new SqlParams(ctx.practiceId, 'Observation');
+  const subject = p.add(`Patient/${patientId}`);
+  const codeList = codes.map((c) => p.add(c)).join(', ');
+  const where = [
+    'r.practice_id = $1',
+    'r.resource_type = $2',
+    'NOT r.deleted',
+    `r.id IN (SELECT resource_id FROM search_index WHERE practice_id = $1 AND resource_type = $2 AND param = 'subject' AND value = ${subject})`,
+    `r.id IN (SELECT resource_id FROM search_index WHERE practice_id = $1 AND resource_type = $2 AND param = 'code' AND system = ${p.add(LOINC)} AND value IN (${codeList}))`,
+    ...accessConditions(ctx, 'search', 'Observation', 'r.resource_type', 'r.id', p),
+  ];
+  const result = await conn.query<{ content: Observation }>(
+    `SELECT content FROM resource r WHERE ${where.join(' AND ')}`,
+    p.values
+  );
+  return result.rows
+    .map((r) => r.content)
+    .filter((o) => o.status !== 'entered-in-error' && o.status !== 'cancelled')
+    .sort((a, b) => (b.effectiveDateTime ?? '').localeCompare(a.effectiveDateTime ?? ''));
+}
+
+/** GET /api/rooming/encounters/:id/vitals: the visit's readings (404 for a visit out of reach). */
+export async function visitVitals(
+  db: Database,
+  ctx: RequestContext,
+  encounterId: string,
+  now: Date
+): Promise<{ patientId: string; readings: VitalReading[] }> {
+  if (ctx.principal) assertAllowed(ctx.principal, 'search', 'Observation');
+  const visit = await roomingVisitOf(db, ctx, encounterId, now);
+  const observations = await encounterVitals(db, ctx, encounterId);
+  return { patientId: visit.patient.id as string, readings: observations.map(readingOf) };
+}
