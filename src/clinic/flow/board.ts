@@ -1,5 +1,6 @@
 import type {
   Appointment,
+  Communication,
   Encounter,
   Extension,
   Flag,
@@ -15,6 +16,7 @@ import type { RequestContext } from '../../store/context.js';
 import type { Database, SqlConnection } from '../../store/db.js';
 import { assertId, Repository, updateIn } from '../../store/repository.js';
 import { SqlParams } from '../../store/search/sqlParams.js';
+import { NOTICE_CATEGORY_SYSTEM } from '../rooming/model.js';
 import { currentRoomOf, roomStateOf } from './moveVisit.js';
 import {
   DEFAULT_THRESHOLDS,
@@ -63,6 +65,8 @@ export interface FlowRow {
   arrivedAt?: string;
   room?: Named;
   flags: FlowFlag[];
+  /** Open notices to the provider about this visit (rooming notices: counts only, no text; 0 on restricted rows). */
+  notices: { urgent: number; routine: number };
 }
 
 export interface Room {
@@ -232,11 +236,31 @@ export async function flowBoard(
          ${access.map((c) => `AND ${c}`).join(' ')}`
     );
   }
+  // Open notices to the provider about the board's visits (in-progress Communications of the rooming notice
+  // category), for counts on the rows: only for roles that read messages.
+  const encounterRefs = visits.rows.flatMap((r) =>
+    r.encounter?.id && !r.restricted ? [`Encounter/${r.encounter.id}`] : []
+  );
+  if (
+    encounterRefs.length > 0 &&
+    !(principal && typeAccess(principal, 'search', 'Communication').kind === 'none')
+  ) {
+    const typeParam = q.add('Communication');
+    const access = accessConditions(ctx, 'search', 'Communication', 'r.resource_type', 'r.id', q);
+    parts.push(
+      `SELECT 'notice' AS kind, r.content, r.last_updated FROM resource r WHERE r.practice_id = $1 AND r.resource_type = ${typeParam} AND NOT r.deleted
+         AND r.content->>'status' = 'in-progress'
+         AND r.content->'category' @> ${q.add(JSON.stringify([{ coding: [{ system: NOTICE_CATEGORY_SYSTEM }] }]))}::jsonb
+         AND r.id IN (SELECT resource_id FROM search_index WHERE practice_id = $1 AND resource_type = ${typeParam} AND param = 'encounter' AND value = ANY(${q.add(encounterRefs)}::text[]))
+         ${access.map((c) => `AND ${c}`).join(' ')}`
+    );
+  }
   const side = await conn.query<{
     kind: string;
-    content: Location | Practitioner | Flag;
+    content: Location | Practitioner | Flag | Communication;
     last_updated: Date | string;
   }>(parts.join('\nUNION ALL\n'), q.values);
+  const noticesByEncounter = new Map<string, { urgent: number; routine: number }>();
 
   const staff = new Map<string, string>();
   const flagsByPatient = new Map<string, Set<FlowFlag>>();
@@ -258,6 +282,15 @@ export async function flowBoard(
       for (const coding of flag.code?.coding ?? []) {
         const mapped = coding.code ? FLAG_CODES[coding.code] : undefined;
         if (mapped) addFlag(refId(flag.subject?.reference, 'Patient'), mapped);
+      }
+    } else if (row.kind === 'notice') {
+      const notice = row.content as Communication;
+      const encounterId = refId(notice.encounter?.reference, 'Encounter');
+      if (encounterId) {
+        const counts = noticesByEncounter.get(encounterId) ?? { urgent: 0, routine: 0 };
+        if (notice.priority === 'urgent' || notice.priority === 'stat') counts.urgent += 1;
+        else counts.routine += 1;
+        noticesByEncounter.set(encounterId, counts);
       }
     } else if (row.kind === 'order') {
       addFlag(
@@ -315,6 +348,10 @@ export async function flowBoard(
         : {}),
       ...(roomId ? { room: { id: roomId, name: roomEntry?.alias?.[0] ?? roomEntry?.name ?? roomId } } : {}),
       flags: FLOW_FLAGS.filter((f) => flags.has(f)),
+      notices:
+        encounter?.id && !r.restricted
+          ? (noticesByEncounter.get(encounter.id) ?? { urgent: 0, routine: 0 })
+          : { urgent: 0, routine: 0 },
     };
   });
   const rooms: Room[] = roomRows

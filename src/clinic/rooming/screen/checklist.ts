@@ -1,0 +1,329 @@
+import type {
+  Consent,
+  DocumentReference,
+  Encounter,
+  Extension,
+  Location,
+  Observation,
+  QuestionnaireResponse,
+} from '@medplum/fhirtypes';
+import type { RequestContext } from '../../../store/context.js';
+import type { SqlConnection } from '../../../store/db.js';
+import { findById, findReferencing, localDate, refId, timeZoneOf } from '../../flow/visit.js';
+import {
+  CHECKED_URL,
+  CHECKLIST_BY_VISIT_TYPE,
+  CHECKLIST_ITEMS,
+  CHECKLIST_LABELS,
+  CONSENT_CATEGORY_SYSTEM,
+  HISTORY_LOINC,
+  INTAKE_LOINC,
+  LOINC,
+  REVIEWED_URL,
+  VITAL_LOINC,
+  type ChecklistItem,
+  type ChecklistItemId,
+  type ReviewKind,
+} from '../model.js';
+import { dueScreenings, type DueScreening } from '../screenings/due.js';
+import type { RoomingVisit } from '../visit.js';
+
+/**
+ * The rooming checklist of a visit (docs/rooming/screen.md), computed from the visit's data by the conventions
+ * of model.ts on every read (docs/decisions/0016-rooming.md): nothing about progress is stored except review
+ * stamps and items ticked by hand, both extensions on the Encounter.
+ */
+
+/** The vital signs a visit needs before "Vital signs" is done, with the words the detail uses. */
+export const REQUIRED_VITALS: readonly { label: string; codes: readonly string[] }[] = [
+  // Blood pressure: the panel 85354-9 (components 8480-6/8462-4), or a systolic reading on its own.
+  { label: 'BP', codes: [VITAL_LOINC.bloodPressure, VITAL_LOINC.systolic] },
+  { label: 'HR', codes: [VITAL_LOINC.heartRate] },
+  { label: 'temp', codes: [VITAL_LOINC.temperature] },
+  { label: 'weight', codes: [VITAL_LOINC.weight] },
+];
+
+/** Screening ids (screenings/due.ts) that have their own checklist item when that item is on the list. */
+const OWN_ITEM_SCREENINGS: Partial<Record<string, ChecklistItemId>> = {
+  'fall-risk': 'fall-risk',
+  tobacco: 'tobacco',
+};
+
+/** Whole years of age on a local date, from a FHIR birth date (partial dates take the first day). */
+export function ageInYears(birthDate: string | undefined, today: string): number | undefined {
+  if (!birthDate) return undefined;
+  const [by, bm = '01', bd = '01'] = birthDate.split('-');
+  const [ty, tm, td] = today.split('-');
+  const years = Number(ty) - Number(by);
+  if (Number.isNaN(years)) return undefined;
+  const beforeBirthday = Number(tm) < Number(bm) || (Number(tm) === Number(bm) && Number(td) < Number(bd));
+  return beforeBirthday ? years - 1 : years;
+}
+
+/**
+ * The items of the visit type's list that apply to the patient: pregnancy status only for a female patient of
+ * 12 to 50 (inclusive), fall risk only from 65; screenings only when one is due (decided by the caller).
+ */
+export function applicableItems(
+  visitType: string,
+  patient: { gender?: string; ageYears?: number }
+): ChecklistItemId[] {
+  const list = CHECKLIST_BY_VISIT_TYPE[visitType] ?? CHECKLIST_BY_VISIT_TYPE['follow-up'];
+  return list.filter((id) => {
+    if (id === 'pregnancy') {
+      return (
+        patient.gender === 'female' &&
+        patient.ageYears !== undefined &&
+        patient.ageYears >= 12 &&
+        patient.ageYears <= 50
+      );
+    }
+    if (id === 'fall-risk') {
+      return patient.ageYears !== undefined && patient.ageYears >= 65;
+    }
+    return true;
+  });
+}
+
+/** The items ticked by hand on the Encounter. */
+export function checkedItems(encounter: Encounter): Set<ChecklistItemId> {
+  return new Set(
+    (encounter.extension ?? [])
+      .filter(
+        (e) => e.url === CHECKED_URL && (CHECKLIST_ITEMS as readonly string[]).includes(e.valueCode ?? '')
+      )
+      .map((e) => e.valueCode as ChecklistItemId)
+  );
+}
+
+export interface ReviewStamp {
+  what: ReviewKind;
+  at: string;
+  by?: string;
+}
+
+/** The newest review stamp of each kind on the Encounter (REVIEWED_URL; the newest entry of a kind wins). */
+export function reviewStamps(encounter: Encounter): Map<ReviewKind, ReviewStamp> {
+  const stamps = new Map<ReviewKind, ReviewStamp>();
+  for (const ext of encounter.extension ?? []) {
+    if (ext.url !== REVIEWED_URL) continue;
+    const sub = (url: string): Extension | undefined => ext.extension?.find((e) => e.url === url);
+    const what = sub('what')?.valueCode as ReviewKind | undefined;
+    const at = sub('at')?.valueDateTime;
+    if (!what || !at) continue;
+    const by = sub('by')?.valueReference?.display ?? sub('by')?.valueString;
+    const previous = stamps.get(what);
+    if (!previous || Date.parse(at) >= Date.parse(previous.at)) {
+      stamps.set(what, { what, at, ...(by ? { by } : {}) });
+    }
+  }
+  return stamps;
+}
+
+const VOID = new Set(['entered-in-error', 'cancelled']);
+
+function hasCode(obs: Observation, codes: readonly string[]): boolean {
+  return (obs.code?.coding ?? []).some(
+    (c) => c.system === LOINC && c.code !== undefined && codes.includes(c.code)
+  );
+}
+
+/** The questionnaire id of a response whose questionnaire is a canonical ".../Questionnaire/<id>[|version]". */
+export function questionnaireIdOf(response: QuestionnaireResponse): string | undefined {
+  const m = /\/Questionnaire\/([A-Za-z0-9\-.]+)(?:\|.*)?$/.exec(response.questionnaire ?? '');
+  return m?.[1];
+}
+
+/** Whether a Consent belongs to the encounter: an extension pointing at it, or its signed document's context. */
+export function consentOfEncounter(
+  consent: Consent,
+  encounterRef: string,
+  documents: Map<string, DocumentReference>
+): boolean {
+  const pointsAt = (exts: Extension[] | undefined): boolean =>
+    (exts ?? []).some(
+      (e) =>
+        refId(e.valueReference?.reference, 'Encounter') === encounterRef.split('/')[1] ||
+        pointsAt(e.extension)
+    );
+  if (pointsAt(consent.extension)) return true;
+  const docId = refId(consent.sourceReference?.reference, 'DocumentReference');
+  const doc = docId ? documents.get(docId) : undefined;
+  return (doc?.context?.encounter ?? []).some(
+    (e) => e.reference === encounterRef || e.reference?.endsWith(`/${encounterRef}`)
+  );
+}
+
+function isProcedureConsent(consent: Consent): boolean {
+  return (consent.category ?? []).some((c) =>
+    (c.coding ?? []).some((k) => k.system === CONSENT_CATEGORY_SYSTEM && k.code === 'procedure-consent')
+  );
+}
+
+/** What the checklist reads of a visit: its records in this encounter and the due screenings. */
+export interface VisitRecords {
+  observations: Observation[];
+  responses: QuestionnaireResponse[];
+  consents: Consent[];
+  screenings: DueScreening[];
+}
+
+/** Reads the visit's records the checklist looks at (each read through the caller's access). */
+export async function visitRecords(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  visit: RoomingVisit,
+  items: readonly ChecklistItemId[],
+  now: Date
+): Promise<VisitRecords> {
+  const encounterRef = `Encounter/${visit.encounter.id}`;
+  const observations = (
+    await findReferencing<Observation>(conn, ctx, 'Observation', 'encounter', encounterRef)
+  ).filter((o) => !VOID.has(o.status));
+  const responses = (
+    await findReferencing<QuestionnaireResponse>(
+      conn,
+      ctx,
+      'QuestionnaireResponse',
+      'encounter',
+      encounterRef
+    )
+  ).filter((r) => r.status === 'completed' || r.status === 'amended');
+  let consents: Consent[] = [];
+  if (items.includes('consent')) {
+    const all = (
+      await findReferencing<Consent>(conn, ctx, 'Consent', 'patient', `Patient/${visit.patient.id}`)
+    ).filter((c) => c.status !== 'entered-in-error' && isProcedureConsent(c));
+    const documents = new Map<string, DocumentReference>();
+    for (const consent of all) {
+      const docId = refId(consent.sourceReference?.reference, 'DocumentReference');
+      if (docId && !documents.has(docId)) {
+        const doc = await findById<DocumentReference>(conn, ctx, 'DocumentReference', docId);
+        if (doc) documents.set(docId, doc);
+      }
+    }
+    consents = all.filter((c) => consentOfEncounter(c, encounterRef, documents));
+  }
+  const screenings = items.includes('screenings') ? await dueScreenings(conn, ctx, visit, now) : [];
+  return { observations, responses, consents, screenings };
+}
+
+/** The clinic's local date now and the date of a stamp, for "reviewed today". */
+export async function siteTimeZone(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  visit: RoomingVisit
+): Promise<string> {
+  const site = visit.siteId ? await findById<Location>(conn, ctx, 'Location', visit.siteId) : undefined;
+  return site ? timeZoneOf(site) : 'UTC';
+}
+
+const list = (words: string[]): string => words.join(', ');
+
+/**
+ * The checklist from what was read (pure: tested with hand-made records). `today` is the clinic's local date;
+ * `timeZone` its zone.
+ */
+export function buildChecklist(
+  visit: Pick<RoomingVisit, 'encounter' | 'patient' | 'visitType'>,
+  records: VisitRecords,
+  today: string,
+  timeZone: string
+): ChecklistItem[] {
+  const ageYears = ageInYears(visit.patient.birthDate, today);
+  const applicable = applicableItems(visit.visitType.code, { gender: visit.patient.gender, ageYears });
+  const ticked = checkedItems(visit.encounter);
+  const stamps = reviewStamps(visit.encounter);
+  const observationsWith = (codes: readonly string[]): Observation[] =>
+    records.observations.filter((o) => hasCode(o, codes));
+  const responded = (id: string): boolean => records.responses.some((r) => questionnaireIdOf(r) === id);
+  const screenings = records.screenings.filter((s) => {
+    const own = OWN_ITEM_SCREENINGS[s.id];
+    return !(own && applicable.includes(own));
+  });
+
+  const items: ChecklistItem[] = [];
+  for (const id of applicable) {
+    if (id === 'screenings' && screenings.length === 0) continue;
+    let done = false;
+    let detail: string | undefined;
+    switch (id) {
+      case 'vitals': {
+        const taken = REQUIRED_VITALS.filter((v) => observationsWith(v.codes).length > 0).map((v) => v.label);
+        const missing = REQUIRED_VITALS.filter((v) => !taken.includes(v.label)).map((v) => v.label);
+        done = missing.length === 0;
+        detail =
+          taken.length === 0
+            ? `${list(missing)} missing`
+            : missing.length === 0
+              ? `${list(taken)} taken`
+              : `${list(taken)} taken; ${list(missing)} missing`;
+        break;
+      }
+      case 'pain':
+        done = observationsWith([VITAL_LOINC.pain]).length > 0;
+        break;
+      case 'allergies':
+      case 'medications':
+      case 'pharmacy': {
+        const stamp = stamps.get(id);
+        if (stamp && localDate(stamp.at, timeZone) === today) {
+          done = true;
+          detail = `Reviewed today${stamp.by ? ` by ${stamp.by}` : ''}`;
+        } else if (stamp) {
+          detail = `Last reviewed ${localDate(stamp.at, timeZone)}`;
+        }
+        break;
+      }
+      case 'screenings': {
+        const open = screenings.filter((s) => !s.done);
+        done = open.length === 0;
+        detail = done
+          ? `${list(screenings.map((s) => s.title))} done`
+          : `${list(open.map((s) => s.title))} to do`;
+        break;
+      }
+      case 'fall-risk':
+        done = responded('fall-risk');
+        break;
+      case 'tobacco':
+        done = responded('tobacco') || observationsWith([HISTORY_LOINC.tobaccoSmokingStatus]).length > 0;
+        break;
+      case 'pregnancy':
+        done = observationsWith([HISTORY_LOINC.pregnancyStatus]).length > 0;
+        break;
+      case 'chief-complaint':
+        done = observationsWith([INTAKE_LOINC.chiefComplaint]).length > 0;
+        break;
+      case 'consent': {
+        const consent = records.consents[records.consents.length - 1];
+        if (consent) {
+          done = true;
+          detail = consent.provision?.type === 'deny' ? 'Refused' : 'Signed';
+        }
+        break;
+      }
+    }
+    if (!done && ticked.has(id)) {
+      done = true;
+      detail = detail ? `${detail}; ticked by hand` : 'Ticked by hand';
+    }
+    items.push({ id, label: CHECKLIST_LABELS[id], done, ...(detail ? { detail } : {}) });
+  }
+  return items;
+}
+
+/** The checklist of a visit as the caller may see it. */
+export async function roomingChecklist(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  visit: RoomingVisit,
+  now: Date
+): Promise<ChecklistItem[]> {
+  const timeZone = await siteTimeZone(conn, ctx, visit);
+  const today = localDate(now, timeZone);
+  const ageYears = ageInYears(visit.patient.birthDate, today);
+  const items = applicableItems(visit.visitType.code, { gender: visit.patient.gender, ageYears });
+  const records = await visitRecords(conn, ctx, visit, items, now);
+  return buildChecklist(visit, records, today, timeZone);
+}
