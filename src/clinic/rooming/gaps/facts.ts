@@ -1,10 +1,4 @@
-import type {
-  AllergyIntolerance,
-  Condition,
-  Observation,
-  Procedure,
-  Resource,
-} from '@medplum/fhirtypes';
+import type { AllergyIntolerance, Condition, Observation, Procedure, Resource } from '@medplum/fhirtypes';
 import { assertAllowed } from '../../../auth/policy.js';
 import { accessConditions } from '../../../store/access.js';
 import type { RequestContext } from '../../../store/context.js';
@@ -113,7 +107,7 @@ export async function patientRecords(
   for (const { content } of result.rows) {
     const subject =
       content.resourceType === 'Immunization' || content.resourceType === 'AllergyIntolerance'
-        ? (content).patient?.reference
+        ? content.patient?.reference
         : (content as Condition | Observation | Procedure).subject?.reference;
     const record = out.get(refId(subject, 'Patient') ?? '');
     if (!record) continue;
