@@ -1,7 +1,164 @@
-import { Text } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { useCallback, useState } from 'react';
+import { FormErrors } from '../../ui/FormErrors';
+import { useAction } from '../../ui/useAction';
 import type { RoomingPanelProps } from '../types';
+import { AddAllergyDialog } from './AddAllergyDialog';
+import { PanelState } from './PanelState';
+import { postAllergy, postReviewed, useAllergyList, useRefreshPatient, type AllergyView } from './reviewApi';
+import { ReviewedLine } from './ReviewedLine';
 
-/** Allergies (coded, NKDA, reviewed today). PLACEHOLDER until its part lands. */
-export function AllergiesPanel({ visit }: RoomingPanelProps) {
-  return <Text c="dimmed">Not yet available for {visit.patient.name}.</Text>;
+const CATEGORY: Record<string, string> = {
+  medication: 'Drug',
+  food: 'Food',
+  environment: 'Environment',
+  biologic: 'Biologic',
+};
+
+function reactionText(a: AllergyView): string {
+  return a.reactions.map((r) => (r.severity ? `${r.text} (${r.severity})` : r.text)).join(', ') || '—';
+}
+
+/** Allergies (coded, NKDA, reviewed today): the list, add, NKDA, inactive / entered in error, the stamp. */
+export function AllergiesPanel({ visit, onSaved }: RoomingPanelProps) {
+  const patientId = visit.patient.id;
+  const encounterId = visit.encounterId;
+  const query = useAllergyList(patientId, encounterId);
+  const refresh = useRefreshPatient(patientId);
+  const [adding, setAdding] = useState(false);
+
+  const afterSave = useCallback(async () => {
+    await refresh();
+    onSaved?.();
+  }, [refresh, onSaved]);
+  const send = useAction(useCallback((body: unknown) => postAllergy(encounterId, body), [encounterId]));
+  const review = useAction(useCallback(() => postReviewed(encounterId, 'allergies'), [encounterId]));
+  const save = async (body: unknown): Promise<boolean> => {
+    const result = await send.run(body);
+    if (result.ok) await afterSave();
+    return result.ok;
+  };
+
+  return (
+    <Stack gap="xs" aria-label="Allergies" component="section">
+      <Group justify="space-between" wrap="wrap">
+        <Title order={3} size="h5">
+          Allergies
+        </Title>
+        <Group gap="xs">
+          <Button size="xs" variant="light" onClick={() => setAdding(true)}>
+            Add allergy
+          </Button>
+          <Button
+            size="xs"
+            variant="default"
+            loading={send.pending}
+            onClick={() => void save({ action: 'nkda' })}
+          >
+            No known drug allergies
+          </Button>
+        </Group>
+      </Group>
+      {!adding && <FormErrors error={send.error} fields={[]} />}
+      <FormErrors error={review.error} fields={[]} />
+      <PanelState query={query} label="allergies">
+        {(list) => (
+          <Stack gap="xs">
+            {list.empty && (
+              <Text size="sm" c="orange.9">
+                No allergies recorded. Ask the patient.
+              </Text>
+            )}
+            {list.nkda && (
+              <Badge color="green" variant="light" w="fit-content">
+                No known drug allergies
+              </Badge>
+            )}
+            {list.allergies.some((a) => !a.nkda) && (
+              <Table striped withTableBorder verticalSpacing={4} fz="sm" aria-label="Allergy list">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Substance</Table.Th>
+                    <Table.Th>Category</Table.Th>
+                    <Table.Th>Reaction</Table.Th>
+                    <Table.Th>Criticality</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                    <Table.Th>
+                      <span className="visually-hidden">Actions</span>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {list.allergies
+                    .filter((a) => !a.nkda)
+                    .map((a) => (
+                      <Table.Tr key={a.id}>
+                        <Table.Td fw={a.criticality === 'high' ? 700 : undefined}>{a.text}</Table.Td>
+                        <Table.Td>{a.category.map((c) => CATEGORY[c] ?? c).join(', ')}</Table.Td>
+                        <Table.Td>{reactionText(a)}</Table.Td>
+                        <Table.Td>
+                          {a.criticality === 'high' ? (
+                            <Badge color="red" variant="light">
+                              High
+                            </Badge>
+                          ) : (
+                            (a.criticality ?? '—')
+                          )}
+                        </Table.Td>
+                        <Table.Td>{a.clinicalStatus ?? 'active'}</Table.Td>
+                        <Table.Td>
+                          <Group gap={4} wrap="nowrap">
+                            {a.clinicalStatus !== 'inactive' && (
+                              <Button
+                                size="compact-xs"
+                                variant="subtle"
+                                aria-label={`Mark ${a.text} inactive`}
+                                onClick={() =>
+                                  void save({ action: 'update', id: a.id, clinicalStatus: 'inactive' })
+                                }
+                              >
+                                Inactive
+                              </Button>
+                            )}
+                            <Button
+                              size="compact-xs"
+                              variant="subtle"
+                              color="red"
+                              aria-label={`Mark ${a.text} entered in error`}
+                              onClick={() => void save({ action: 'entered-in-error', id: a.id })}
+                            >
+                              Entered in error
+                            </Button>
+                          </Group>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                </Table.Tbody>
+              </Table>
+            )}
+            <ReviewedLine
+              stamp={list.reviewed}
+              label="Mark allergies reviewed"
+              pending={review.pending}
+              onReview={() =>
+                void review.run().then((r) => {
+                  if (r.ok) return afterSave();
+                })
+              }
+            />
+          </Stack>
+        )}
+      </PanelState>
+      <AddAllergyDialog
+        opened={adding}
+        pending={send.pending}
+        error={adding ? send.error : undefined}
+        onClose={() => {
+          setAdding(false);
+          send.reset();
+        }}
+        onSave={save}
+      />
+    </Stack>
+  );
 }
