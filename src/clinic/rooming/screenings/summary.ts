@@ -10,6 +10,8 @@ export interface ScreeningResultView {
   id: ScreeningId;
   title: string;
   score?: number;
+  /** The highest possible score of the instrument. */
+  max?: number;
   band?: string;
   positive: boolean;
   at: string;
@@ -26,11 +28,20 @@ export interface EncounterScreenings {
   latest: Partial<Record<'tobacco' | 'pregnancy', ScreeningResultView>>;
 }
 
+/** The highest score of each scored instrument (scoring.ts). */
+const MAX_SCORE: Partial<Record<ScreeningId, number>> = {
+  'phq-2': 6,
+  'phq-9': 27,
+  'gad-7': 21,
+  'fall-risk': 14,
+  'social-needs': 5,
+};
+
 function view(record: ScreeningRecord): ScreeningResultView {
   return {
     id: record.id,
     title: SCREENINGS[record.id].title,
-    ...(record.score !== undefined ? { score: record.score } : {}),
+    ...(record.score !== undefined ? { score: record.score, max: MAX_SCORE[record.id] } : {}),
     ...(record.band !== undefined ? { band: record.band } : {}),
     positive: record.positive,
     at: record.at,
