@@ -373,3 +373,11 @@ if (engines.includes('postgres')) {
     printSchedulingReport(await schedulingBench(engine, { runs: quick ? 50 : 200, log }));
   }
 }
+
+// Vital signs (bench/vitals.ts): recordVitals of a full set, in-process, on each engine (>= 200 saves).
+{
+  const { printVitalsReport, vitalsBench } = await import('./vitals.js');
+  for (const engine of engines) {
+    printVitalsReport(await vitalsBench(engine, { runs: quick ? 200 : 380, log }));
+  }
+}
