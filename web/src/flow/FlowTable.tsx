@@ -1,6 +1,9 @@
 import { ActionIcon, Button, Group, Menu, Table, Text } from '@mantine/core';
-import { IconAlertOctagon, IconAlertTriangle, IconDots, IconLock } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { IconAlertOctagon, IconAlertTriangle, IconBell, IconDots, IconLock } from '@tabler/icons-react';
+import { useContext, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import { AuthContext } from '../auth/authContext';
+import { abilities } from '../auth/session';
 import { formatTime } from '../patient/display';
 import { Tag } from '../ui/Tag';
 import type { FlowBoard, FlowRow } from './flowApi';
@@ -40,6 +43,25 @@ export function WaitTag({ level }: { level: WaitLevel }) {
     );
   }
   return null;
+}
+
+/** The visit's open notices to the provider: a red "Urgent notice" and a count of routine ones (no text). */
+export function NoticeTags({ notices }: { notices: FlowRow['notices'] }) {
+  if (!notices || (notices.urgent === 0 && notices.routine === 0)) return null;
+  return (
+    <Group gap={4} wrap="nowrap" component="span">
+      {notices.urgent > 0 && (
+        <Tag tone="danger" icon={<IconAlertOctagon size={14} aria-hidden />} testId="urgent-notice">
+          {notices.urgent === 1 ? 'Urgent notice' : `Urgent notices: ${notices.urgent}`}
+        </Tag>
+      )}
+      {notices.routine > 0 && (
+        <Tag tone="info" icon={<IconBell size={14} aria-hidden />} testId="routine-notices">
+          {notices.routine === 1 ? '1 notice' : `${notices.routine} notices`}
+        </Tag>
+      )}
+    </Group>
+  );
 }
 
 export function patientLabel(row: FlowRow): ReactNode {
@@ -84,6 +106,8 @@ export function FlowTable({
   /** A scheduled patient who did not come (POST /api/schedule/appointments/:id/no-show). */
   onNoShow: (row: FlowRow) => void;
 }) {
+  // MAs and providers open a visit's rooming screen from its row (issue 6).
+  const canRoom = abilities(useContext(AuthContext)?.session).rooming;
   return (
     <Table.ScrollContainer minWidth={1100}>
       <Table striped={false} highlightOnHover verticalSpacing={4} aria-label="Today’s patients">
@@ -147,6 +171,7 @@ export function FlowTable({
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{row.room?.name ?? ''}</Table.Td>
                 <Table.Td>
                   <Group gap={4} style={{ whiteSpace: 'nowrap' }}>
+                    <NoticeTags notices={row.restricted ? undefined : row.notices} />
                     {row.flags.map((flag) => (
                       <Tag key={flag} tone="info">
                         {flagLabel(flag)}
@@ -156,6 +181,17 @@ export function FlowTable({
                 </Table.Td>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
                   <Group gap={4} wrap="nowrap" justify="flex-end">
+                    {canRoom && row.encounterId && row.patient && !row.restricted && !isDone(row.status) && (
+                      <Button
+                        size="compact-sm"
+                        variant="subtle"
+                        component={Link}
+                        to={`/rooming/${encodeURIComponent(row.encounterId)}`}
+                        aria-label={`Open rooming for ${row.patient.name}`}
+                      >
+                        Open rooming
+                      </Button>
+                    )}
                     {step && (
                       <Button
                         size="compact-sm"

@@ -28,6 +28,8 @@ export interface FlowRow {
   arrivedAt?: string;
   room?: Named;
   flags: string[];
+  /** Open notices to the provider about the visit (rooming): counts only. */
+  notices?: { urgent: number; routine: number };
 }
 
 export type RoomStatus = 'free' | 'occupied' | 'needs-cleaning';

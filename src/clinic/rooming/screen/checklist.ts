@@ -290,7 +290,7 @@ export function buildChecklist(
         done = responded('tobacco') || observationsWith([HISTORY_LOINC.tobaccoSmokingStatus]).length > 0;
         break;
       case 'pregnancy':
-        done = observationsWith([HISTORY_LOINC.pregnancyStatus]).length > 0;
+        done = responded('pregnancy') || observationsWith([HISTORY_LOINC.pregnancyStatus]).length > 0;
         break;
       case 'chief-complaint':
         done = observationsWith([INTAKE_LOINC.chiefComplaint]).length > 0;
