@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadDefinitions } from '../../../../src/fhir/definitions.js';
 import { OutcomeError } from '../../../../src/fhir/outcome.js';
+import { validateForWrite } from '../../../../src/fhir/validate.js';
 import {
   SCREENINGS,
   questionnaireOf,
@@ -260,5 +262,12 @@ describe('the Questionnaires', () => {
     expect(tobacco).toEqual(['449868002', '428041000124106', '8517006', '266919005', '266927001']);
     const pregnancy = questionnaireOf('pregnancy').item?.[0].answerOption?.map((o) => o.valueCoding?.code);
     expect(pregnancy).toEqual(['77386006', '60001007', '261665006']);
+  });
+});
+
+describe('every Questionnaire is valid FHIR R4 (the store validator: structure, invariants, required bindings)', () => {
+  it.each(SCREENING_IDS)('%s', (id) => {
+    loadDefinitions();
+    expect(() => validateForWrite(questionnaireOf(id))).not.toThrow();
   });
 });
