@@ -1,11 +1,15 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/principal.js';
 import { typeAccess } from '../../auth/policy.js';
+import { BODY_SITES, LATERALITIES, PROCEDURE_CATALOG } from '../../clinic/rooming/procedures/catalog.js';
 import {
   consentPdfOf,
+  consentViewOf,
   parseProcedureConsent,
+  procedureConsentsOf,
   recordProcedureConsent,
 } from '../../clinic/rooming/procedures/consent.js';
+import { roomingVisitOf } from '../../clinic/rooming/visit.js';
 import { parseProcedureInput, recordProcedure } from '../../clinic/rooming/procedures/procedure.js';
 import { mediaBytes, parseWound, recordWound, woundSeries } from '../../clinic/rooming/procedures/wounds.js';
 import { forbidden } from '../../fhir/outcome.js';
@@ -56,6 +60,25 @@ export function registerProcedureRoutes({ app, env, baseUrl }: RoomingRouteEnv):
       });
     }
   );
+
+  app.get('/api/rooming/procedure-catalog', async (request) => {
+    await clinical(request);
+    return { procedures: PROCEDURE_CATALOG, bodySites: BODY_SITES, lateralities: LATERALITIES };
+  });
+
+  app.get('/api/rooming/encounters/:id/consents', async (request: IdRequest) => {
+    const ctx = await clinical(request);
+    const visit = await roomingVisitOf(env.db, ctx, request.params.id, env.now());
+    const consents = await procedureConsentsOf(env.db, ctx, visit.patient.id as string, request.params.id);
+    await auditShown(
+      env,
+      ctx.principal,
+      [visit.patient.id as string],
+      'consent',
+      `procedure consents of Encounter/${request.params.id}`
+    );
+    return { consents: consents.map(consentViewOf) };
+  });
 
   app.get('/api/rooming/consents/:id/pdf', async (request: IdRequest, reply) => {
     const ctx = await clinical(request);

@@ -410,6 +410,28 @@ export async function procedureConsentsOf(
     .sort((a, b) => (a.dateTime ?? '').localeCompare(b.dateTime ?? ''));
 }
 
+/** A procedure consent as the rooming screen lists it. */
+export interface ProcedureConsentView {
+  id: string;
+  procedure: string;
+  decision: 'consent' | 'refuse';
+  signedAt: string;
+  signedBy: string;
+  pdfUrl: string;
+}
+
+export function consentViewOf(consent: Consent): ProcedureConsentView {
+  const procedure = consent.provision?.code?.[0];
+  return {
+    id: consent.id as string,
+    procedure: procedure?.text ?? procedure?.coding?.[0]?.display ?? '',
+    decision: consent.provision?.type === 'deny' ? 'refuse' : 'consent',
+    signedAt: consent.dateTime ?? '',
+    signedBy: consent.performer?.[0]?.display ?? '',
+    pdfUrl: `/api/rooming/consents/${consent.id}/pdf`,
+  };
+}
+
 /** The signed PDF of a procedure consent, and its patient (for the print audit record). */
 export async function consentPdfOf(
   conn: SqlConnection,

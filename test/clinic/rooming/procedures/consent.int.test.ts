@@ -84,6 +84,18 @@ for (const engine of testEngines()) {
       expect(refused.body.consent.provision.type).toBe('deny');
       expect(refused.body.consent.provision.code[0]).toEqual({ text: 'Cryotherapy of a wart' });
 
+      // The visit's consents, oldest first, as the rooming screen lists them.
+      const list = await asUser(h.app, ma, {
+        method: 'GET',
+        url: `/api/rooming/encounters/${encounterId}/consents`,
+      });
+      expect(list.status, list.text).toBe(200);
+      expect(
+        list.body.consents.map((c: { procedure: string; decision: string }) => [c.procedure, c.decision])
+      ).toEqual([
+        ['Biopsy of skin', 'consent'],
+        ['Cryotherapy of a wart', 'refuse'],
+      ]);
       // The stored PDF bytes (inject's text would mangle binary), read from the DocumentReference.
       const pdfOf = async (consent: { sourceReference: { reference: string } }) => {
         const doc = await fhir(h.app, ctx, { method: 'GET', url: consent.sourceReference.reference });
