@@ -1,5 +1,6 @@
 import { useClinicTimeZone } from '../app/SiteContext';
-import { Group } from '@mantine/core';
+import { Anchor, Group } from '@mantine/core';
+import { Link } from 'react-router';
 import { useVitalSigns } from '../fhir/queries';
 import { formatDateTime } from '../patient/display';
 import { ChartSection } from './ChartSection';
@@ -49,6 +50,9 @@ export function VitalsSection({ patientId }: { patientId: string }) {
                 series={[{ label: 'Weight', points: series(observations, WEIGHT, TREND_READINGS) }]}
               />
             </Group>
+            <Anchor component={Link} to={`/patients/${encodeURIComponent(patientId)}/vitals`} size="sm">
+              Vitals history and growth
+            </Anchor>
           </>
         );
       }}
