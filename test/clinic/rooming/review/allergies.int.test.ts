@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countOf, testEngines, useEngine } from '../../../harness.js';
 import {
   all,
+  auditCount,
   ENCOUNTER,
   frontDesk,
   get,
@@ -72,6 +73,7 @@ describe.each(testEngines())('rooming allergies [%s]', (engine) => {
     expect(list.status, list.text).toBe(200);
     expect(list.body.allergies.map((a: { text: string }) => a.text)).toEqual(['Amoxicillin']);
     expect(list.body).toMatchObject({ nkda: false, empty: false });
+    expect(await auditCount(h.db, ctx, 'allergy list', PATIENT)).toBe(1);
 
     // The same substance again is a duplicate.
     const again = await post(h.app, ma, ALLERGIES, AMOXICILLIN);

@@ -116,3 +116,12 @@ export async function all(app: FastifyInstance, ctx: TestContext, type: string) 
 export const REVIEWED_URL = 'https://medassist.dev/fhir/StructureDefinition/rooming-reviewed';
 export const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 export const SNOMED = 'http://snomed.info/sct';
+
+/** Read records (subtype rooming) of a data category naming the patient: what auditShown writes for a list shown. */
+export async function auditCount(db: Database, ctx: TestContext, category: string, patientId: string) {
+  const rows = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM audit_event WHERE practice_id = $1 AND subtype = 'rooming' AND category = $2 AND $3 = ANY(patient_ids)",
+    [ctx.practiceId, category, patientId]
+  );
+  return rows.rows[0].n;
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countOf, transaction, testEngines, useEngine, type TestContext } from '../../../harness.js';
 import {
   all,
+  auditCount,
   ENCOUNTER,
   frontDesk,
   get,
@@ -91,6 +92,7 @@ describe.each(testEngines())('rooming medication reconciliation [%s]', (engine) 
     ]);
     expect(res.body.current[0]).toMatchObject({ kind: 'prescription', rxnorm: '308192' });
     expect(res.body.past.map((m: { ref: string }) => m.ref)).toEqual(['MedicationStatement/ms-naproxen']);
+    expect(await auditCount(h.db, ctx, 'medication list', PATIENT)).toBe(1);
   });
 
   it('one bad item: 400 naming it, nothing written; an item left unanswered: 422', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fhir, transaction, testEngines, useEngine } from '../../../harness.js';
 import {
+  auditCount,
   ENCOUNTER,
   frontDesk,
   get,
@@ -62,6 +63,8 @@ describe.each(testEngines())('rooming problem list and pharmacy [%s]', (engine) 
     // diagnosis, nothing entered in error.
     expect(res.body.problems.map((p: { id: string }) => p.id)).toEqual(['c-dm', 'c-htn', 'c-asthma']);
     expect(res.body.reviewed).toBeUndefined();
+    // The read is audited as the problem list shown, naming the patient.
+    expect(await auditCount(h.db, ctx, 'problem list', PATIENT)).toBe(1);
 
     const stamp = await post(h.app, ma, `/api/rooming/encounters/${ENCOUNTER}/reviewed`, {
       what: 'problems',
