@@ -1,7 +1,7 @@
 import { Badge, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconPrinter } from '@tabler/icons-react';
 import { useState } from 'react';
-import { useSite } from '../../app/SiteContext';
+import { locationTimeZone, useSite } from '../../app/SiteContext';
 import { siteName } from '../../app/siteName';
 import { usePracticeOrganization, useSites } from '../../fhir/queries';
 import { PanelState } from '../review/PanelState';
@@ -15,7 +15,10 @@ export default function HuddlePage() {
   const practiceName = usePracticeOrganization().data?.name;
   const [siteId, setSiteId] = useState<string | undefined>(site.siteId);
   const chosenSite = siteId ?? site.siteId ?? sites.data?.[0]?.id;
-  const [date, setDate] = useState(() => tomorrow(new Date(), site.timeZone));
+  // Tomorrow in the chosen site's zone until the user picks a date (the site's zone may load after mount).
+  const siteZone = locationTimeZone(sites.data?.find((s) => s.id === chosenSite)) ?? site.timeZone;
+  const [picked, setDate] = useState<string>();
+  const date = picked ?? tomorrow(new Date(), siteZone);
   const query = useHuddle(chosenSite, date);
 
   return (
