@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import {
+  emptyBp,
+  emptyForm,
+  fieldValue,
+  flagTone,
+  hasAnything,
+  isWeightChangeQuestion,
+  readingWords,
+  toRequest,
+} from '../../../../web/src/rooming/vitals/vitalsForm';
+
+describe('vitals form -> request', () => {
+  it('an empty form sends nothing', () => {
+    expect(toRequest(emptyForm())).toEqual({});
+    expect(hasAnything(emptyForm())).toBe(false);
+  });
+
+  it('imperial: ft+in, lb+oz, °F with method, room air, pain; blank BP rows are skipped', () => {
+    const form = {
+      ...emptyForm('imperial'),
+      bp: [{ systolic: '128', diastolic: '82', position: 'sitting', arm: 'left', cuff: 'adult' }, emptyBp()],
+      heartRate: '72',
+      temperature: '98.6',
+      spo2: '97',
+      heightFt: '5',
+      heightIn: '7',
+      weightLb: '150',
+      pain: '0',
+    };
+    expect(toRequest(form)).toEqual({
+      bloodPressure: [{ systolic: 128, diastolic: 82, position: 'sitting', arm: 'left', cuff: 'adult' }],
+      heartRate: 72,
+      temperature: { value: 98.6, unit: '[degF]', method: 'oral' },
+      oxygenSaturation: { value: 97 },
+      height: { ft: 5, in: 7 },
+      weight: { lb: 150 },
+      pain: 0,
+    });
+  });
+
+  it('6 ft with no inches is 6 ft 0 in; on oxygen sends the flow; confirm is passed on', () => {
+    const form = {
+      ...emptyForm(),
+      heightFt: '6',
+      spo2: '91',
+      onOxygen: true,
+      oxygenFlow: '2',
+      weightLb: '300',
+    };
+    expect(toRequest(form, ['weight-change'])).toEqual({
+      height: { ft: 6, in: 0 },
+      oxygenSaturation: { value: 91, oxygenFlow: 2 },
+      weight: { lb: 300 },
+      confirm: ['weight-change'],
+    });
+  });
+
+  it('metric: cm, kg, °C, head circumference in cm', () => {
+    const form = {
+      ...emptyForm('metric'),
+      heightCm: '72.5',
+      weightKg: '8.845',
+      temperature: '37.2',
+      head: '44.5',
+    };
+    expect(toRequest(form)).toEqual({
+      height: { cm: 72.5 },
+      weight: { kg: 8.845 },
+      temperature: { value: 37.2, unit: 'Cel', method: 'oral' },
+      headCircumference: { cm: 44.5 },
+    });
+  });
+
+  it('a word where a number belongs is sent as typed (the server names the field)', () => {
+    expect(fieldValue(' 72 ')).toBe(72);
+    expect(fieldValue('')).toBeUndefined();
+    expect(fieldValue('fast')).toBe('fast');
+  });
+
+  it('a repeat BP row keeps the position, arm and cuff', () => {
+    expect(
+      emptyBp({ systolic: '150', diastolic: '95', position: 'standing', arm: 'right', cuff: 'large-adult' })
+    ).toEqual({
+      systolic: '',
+      diastolic: '',
+      position: 'standing',
+      arm: 'right',
+      cuff: 'large-adult',
+    });
+  });
+});
+
+describe('answers', () => {
+  it('only a 409 naming weight is the weight-change question (a 422 weight outside human limits is not)', () => {
+    const outcome = { issue: [{ code: 'business-rule', expression: ['weight'] }] };
+    expect(isWeightChangeQuestion(409, outcome)).toBe(true);
+    expect(isWeightChangeQuestion(422, outcome)).toBe(false);
+    expect(isWeightChangeQuestion(409, { issue: [{ code: 'conflict', expression: ['status'] }] })).toBe(
+      false
+    );
+  });
+
+  it('flag tones: critical red, abnormal amber, normal none', () => {
+    expect(flagTone('HH')).toBe('danger');
+    expect(flagTone('LL')).toBe('danger');
+    expect(flagTone('H')).toBe('warning');
+    expect(flagTone('N')).toBeUndefined();
+  });
+
+  it('reading words', () => {
+    expect(
+      readingWords({
+        sign: 'bloodPressure',
+        components: [
+          { value: 128, unit: 'mm[Hg]' },
+          { value: 82, unit: 'mm[Hg]' },
+        ],
+      })
+    ).toBe('128/82 mmHg');
+    expect(readingWords({ sign: 'weight', value: 68.0389, unit: 'kg', asEntered: '150 lb' })).toBe(
+      '68.0389 kg (entered 150 lb)'
+    );
+    expect(readingWords({ sign: 'temperature', value: 37, unit: 'Cel' })).toBe('37 °C');
+    expect(readingWords({ sign: 'oxygenSaturation', value: 93, unit: '%', oxygenFlow: 2 })).toBe(
+      '93 % on 2 L/min oxygen'
+    );
+    expect(readingWords({ sign: 'oxygenSaturation', value: 98, unit: '%', roomAir: true })).toBe(
+      '98 % on room air'
+    );
+  });
+});
