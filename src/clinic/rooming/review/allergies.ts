@@ -274,13 +274,15 @@ function applyFields(base: AllergyIntolerance, body: Body, now: Date, adding: bo
   if (type) next.type = type;
   const category = optionalCode(body.category, CATEGORIES, 'category');
   if (category) next.category = [category];
-  if (!next.category?.length) {
+  // A typed substance has no catalog category; entries recorded elsewhere without one may still be edited.
+  if (adding && !next.category?.length) {
     throw badRequest('category is required for a substance typed as text', 'category');
   }
   const criticality = optionalCode(body.criticality, CRITICALITIES, 'criticality');
   if (criticality) next.criticality = criticality;
   const reaction = reactionsOf(body.reaction);
-  if (reaction) next.reaction = reaction.length ? reaction : undefined;
+  if (reaction?.length) next.reaction = reaction;
+  else if (reaction) delete next.reaction;
   const c = optionalCode(body.clinicalStatus, CLINICAL, 'clinicalStatus');
   const v = optionalCode(body.verificationStatus, VERIFICATION, 'verificationStatus');
   if (c || adding) next.clinicalStatus = clinical(c ?? 'active');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countOf, testEngines, useEngine } from '../../../harness.js';
+import { countOf, testEngines, transaction, useEngine } from '../../../harness.js';
 import {
   all,
   auditCount,
@@ -191,6 +191,50 @@ describe.each(testEngines())('rooming allergies [%s]', (engine) => {
     ]);
     const unknown = await post(h.app, ma, ALLERGIES, { action: 'update', id: 'nope', criticality: 'low' });
     expect(unknown.status).toBe(404);
+  });
+
+  it('an entry recorded elsewhere (no category, no visit) can be corrected; an empty reaction list clears it', async () => {
+    const { ctx, ma } = await reviewClinic(h.app, h.db, 'alg-old');
+    const seeded = await transaction(h.app, ctx, [
+      {
+        resource: {
+          resourceType: 'AllergyIntolerance',
+          id: 'alg-old',
+          clinicalStatus: {
+            coding: [
+              { system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' },
+            ],
+          },
+          verificationStatus: {
+            coding: [
+              {
+                system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification',
+                code: 'confirmed',
+              },
+            ],
+          },
+          code: { text: 'Sulfa drugs' },
+          patient: { reference: `Patient/${PATIENT}` },
+          reaction: [{ manifestation: [{ text: 'Rash' }] }],
+        },
+        request: { method: 'PUT', url: 'AllergyIntolerance/alg-old' },
+      },
+    ]);
+    expect(seeded.status, seeded.text).toBe(200);
+    const res = await post(h.app, ma, ALLERGIES, {
+      action: 'update',
+      id: 'alg-old',
+      criticality: 'high',
+      reaction: [],
+    });
+    expect(res.status, res.text).toBe(200);
+    const stored = await read(h.app, ctx, 'AllergyIntolerance/alg-old');
+    expect(stored.criticality).toBe('high');
+    expect(stored.reaction).toBeUndefined();
+    expect(stored.category).toBeUndefined();
+    // The correction is this visit's and this MA's.
+    expect(stored.encounter.reference).toBe(`Encounter/${ENCOUNTER}`);
+    expect(stored.recorder.reference).toBe(`Practitioner/${MA}`);
   });
 
   it('allergies reviewed: a stamp on the Encounter naming the MA; the newest wins', async () => {
