@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import {
+  areaOf,
+  changeTone,
+  changeWords,
+  codedOf,
+  emptySupply,
+  parseMm,
+  photoProblem,
+  sizeWords,
+  suppliesOf,
+} from '../../../../web/src/rooming/procedures/procedureModel';
+
+describe('wound sizes as typed', () => {
+  it('reads millimetres with a decimal point or comma; blank is nothing; other text is NaN', () => {
+    expect(parseMm('12')).toBe(12);
+    expect(parseMm(' 12.5 ')).toBe(12.5);
+    expect(parseMm('12,5')).toBe(12.5);
+    expect(parseMm('')).toBeUndefined();
+    expect(parseMm('1.2.3')).toBeNaN();
+    expect(parseMm('-3')).toBeNaN();
+    expect(parseMm('abc')).toBeNaN();
+  });
+
+  it('computes the area as the server does: 20 x 10 = 200 mm2, 12.5 x 3.2 = 40 mm2', () => {
+    expect(areaOf(20, 10)).toBe(200);
+    expect(areaOf(12.5, 3.2)).toBe(40);
+  });
+
+  it('writes the size with depth when measured', () => {
+    expect(sizeWords({ lengthMm: 20, widthMm: 10 })).toBe('20 × 10 mm');
+    expect(sizeWords({ lengthMm: 20, widthMm: 10, depthMm: 2.5 })).toBe('20 × 10 × 2.5 mm');
+  });
+});
+
+describe('change in area', () => {
+  it('says a change in words with its sign (a minus sign, not a hyphen)', () => {
+    expect(changeWords(-40)).toBe('−40%');
+    expect(changeWords(33.3)).toBe('+33.3%');
+    expect(changeWords(0)).toBe('no change');
+    expect(changeWords(null)).toBe('—');
+  });
+
+  it('a smaller wound is good news, a larger one is not', () => {
+    expect(changeTone(-40)).toBe('good');
+    expect(changeTone(25)).toBe('bad');
+    expect(changeTone(null)).toBe('neutral');
+  });
+});
+
+describe('photos before upload', () => {
+  it('takes JPEG and PNG up to 2 MB', () => {
+    expect(photoProblem({ name: 'a.jpg', type: 'image/jpeg', size: 2 * 1024 * 1024 })).toBeUndefined();
+    expect(photoProblem({ name: 'a.png', type: 'image/png', size: 10 })).toBeUndefined();
+  });
+
+  it('names the file that is too large or not a photo', () => {
+    // 3,145,728 bytes = 3.0 MB.
+    expect(photoProblem({ name: 'big.jpg', type: 'image/jpeg', size: 3 * 1024 * 1024 })).toBe(
+      'big.jpg is larger than 2 MB (3.0 MB)'
+    );
+    expect(photoProblem({ name: 'scan.pdf', type: 'application/pdf', size: 10 })).toBe(
+      'scan.pdf is not a JPEG or PNG photo'
+    );
+  });
+});
+
+describe('supplies and choices', () => {
+  it('drops blank rows, reads quantities, leaves out a blank unit', () => {
+    expect(
+      suppliesOf([
+        { text: 'Gauze 4x4', quantity: '3', unit: '' },
+        emptySupply(),
+        { text: 'Lidocaine 1%', quantity: '2,5', unit: 'mL' },
+        { text: 'Suture kit', quantity: '', unit: '' },
+      ])
+    ).toEqual([
+      { text: 'Gauze 4x4', quantity: 3 },
+      { text: 'Lidocaine 1%', quantity: 2.5, unit: 'mL' },
+      { text: 'Suture kit', quantity: 1 },
+    ]);
+  });
+
+  it('a catalog choice is sent as its code, "other" as the typed text', () => {
+    expect(codedOf('240977001', 'ignored')).toEqual({ code: '240977001' });
+    expect(codedOf('other', ' Ear irrigation ')).toEqual({ text: 'Ear irrigation' });
+    expect(codedOf(null, 'Shin')).toEqual({ text: 'Shin' });
+  });
+});
