@@ -385,5 +385,17 @@ describe.each(testEngines())('rooming intake, education, care gaps, huddle [%s]'
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.text.startsWith('%PDF')).toBe(true);
     expect((await get(h.app, ma, '/api/rooming/huddle')).status).toBe(400);
+
+    // Audited: the care gaps read (R), the two huddle reads as searches (E), the print (R, subtype print).
+    const audit = await h.db.query<{ action: string; subtype: string }>(
+      "SELECT action, subtype FROM audit_event WHERE practice_id = $1 AND category = 'care gaps' AND $2 = ANY(patient_ids) ORDER BY seq",
+      [ctx.practiceId, PATIENT]
+    );
+    expect(audit.rows.map((r) => `${r.action}/${r.subtype}`)).toEqual([
+      'R/rooming',
+      'E/rooming',
+      'E/rooming',
+      'R/print',
+    ]);
   });
 });
