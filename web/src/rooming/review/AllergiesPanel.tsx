@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import { FormErrors } from '../../ui/FormErrors';
 import { useAction } from '../../ui/useAction';
@@ -40,11 +40,8 @@ export function AllergiesPanel({ visit, onSaved }: RoomingPanelProps) {
   };
 
   return (
-    <Stack gap="xs" aria-label="Allergies" component="section">
-      <Group justify="space-between" wrap="wrap">
-        <Title order={3} size="h5">
-          Allergies
-        </Title>
+    <Stack gap="xs">
+      <Group justify="flex-end" wrap="wrap">
         <Group gap="xs">
           <Button size="xs" variant="light" onClick={() => setAdding(true)}>
             Add allergy

@@ -110,7 +110,7 @@ export function MedicationsPanel({ visit, onSaved }: RoomingPanelProps) {
   const left = unanswered(rows, answers);
 
   return (
-    <Stack gap="xs" aria-label="Medications" component="section">
+    <Stack gap="xs">
       <Title order={3} size="h5">
         Medication reconciliation
       </Title>

@@ -1,4 +1,4 @@
-import { Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import { fieldErrorMessage } from '../../ui/FieldError';
 import { FormErrors } from '../../ui/FormErrors';
@@ -36,7 +36,10 @@ export function PharmacyField({
               ? { name: current.name, encounterId }
               : undefined;
         return (
-          <Stack gap={6} aria-label="Preferred pharmacy" component="section">
+          <Stack gap={6}>
+            <Title order={3} size="h5">
+              Preferred pharmacy
+            </Title>
             <FormErrors error={save.error} fields={['organizationId', 'name']} />
             <Group align="flex-end" gap="xs" wrap="wrap">
               <Select

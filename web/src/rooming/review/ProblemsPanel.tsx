@@ -1,4 +1,4 @@
-import { Badge, Group, List, Stack, Text, Title } from '@mantine/core';
+import { Badge, Group, List, Stack, Text } from '@mantine/core';
 import { useCallback } from 'react';
 import { FormErrors } from '../../ui/FormErrors';
 import { useAction } from '../../ui/useAction';
@@ -19,10 +19,7 @@ export function ProblemsPanel({ visit, onSaved }: RoomingPanelProps) {
   );
 
   return (
-    <Stack gap="xs" aria-label="Problem list" component="section">
-      <Title order={3} size="h5">
-        Problem list
-      </Title>
+    <Stack gap="xs">
       <FormErrors error={review.error} fields={[]} />
       <PanelState query={query} label="problem list">
         {(list) => (
