@@ -68,7 +68,7 @@ function VisitHeader({ visit }: { visit: RoomingVisitView }) {
           <Title order={1} size="h2">
             {visit.patient.name}
           </Title>
-          <Text size="md" aria-label="Date of birth and age">
+          <Text size="md" data-testid="rooming-dob">
             DOB {formatBirthDate(visit.patient.birthDate)}
             {visit.patient.age ? ` (${visit.patient.age})` : ''}
             {sex ? ` · ${sex}` : ''}

@@ -28,7 +28,6 @@ export function ChecklistCard({
           value={progress.percent}
           color={progress.done === progress.total ? 'green' : 'indigo'}
           aria-label="Rooming progress"
-          aria-valuetext={`${progress.done} of ${progress.total} done`}
         />
         <Text size="sm" role="status" aria-live="polite">
           {progress.done} of {progress.total} done
