@@ -76,7 +76,7 @@ export function ScreeningsPanel({ visit, onSaved }: RoomingPanelProps) {
   const { due, results, latest } = screenings.data;
   const open = due.filter((d) => !d.done && d.id !== 'tobacco');
   return (
-    <Stack gap="sm">
+    <Stack gap="sm" data-testid="screenings-panel">
       {urgent && (
         <Alert color="red" role="alert" title="Urgent">
           {urgent}
