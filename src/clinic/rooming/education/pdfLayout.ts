@@ -7,11 +7,15 @@ import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf
  */
 const WIN_ANSI_EXTRA = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ';
 
+/** The text with every character outside WinAnsi replaced by "?" (line breaks are kept for wrap). */
 export function winAnsi(text: string): string {
   return [...text.normalize('NFC').replace(/\t/g, ' ')]
     .map((ch) => {
       const code = ch.codePointAt(0) ?? 0;
-      return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.includes(ch)
+      return ch === '\n' ||
+        (code >= 0x20 && code <= 0x7e) ||
+        (code >= 0xa0 && code <= 0xff) ||
+        WIN_ANSI_EXTRA.includes(ch)
         ? ch
         : '?';
     })

@@ -35,6 +35,8 @@ describe('handout PDFs: Spanish letters in WinAnsi', () => {
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines) expect(font.widthOfTextAtSize(line, 12)).toBeLessThanOrEqual(100);
     expect(lines.join(' ')).toBe('uno dos tres cuatro cinco seis siete ocho nueve diez');
+    // A line break starts a new line (the huddle's name / DOB cell), and is not printed as "?".
+    expect(wrap('María López\nDOB 1980-04-12', font, 9, 300)).toEqual(['María López', 'DOB 1980-04-12']);
   });
 
   it('every handout prints in English and Spanish (a PDF with its title in the metadata)', async () => {
