@@ -7,6 +7,7 @@ import { useSession } from '../auth/authContext';
 import { isForbidden } from '../fhir/FhirError';
 import { FhirError } from '../fhir/FhirError';
 import { usePractice } from '../fhir/queries';
+import { useFlowStream } from '../flow/useFlowStream';
 import { FormErrors } from '../ui/FormErrors';
 import { Tag } from '../ui/Tag';
 import { TrendsPanel } from './growth/TrendsPanel';
@@ -109,7 +110,8 @@ function VisitHeader({ visit }: { visit: RoomingVisitView }) {
  * The rooming screen of one visit (/rooming/:encounterId): who (name, date of birth and age: two
  * identifiers), the visit, the checklist (left, sticky, refreshed after each panel's save), the panels of
  * the other parts in checklist order, the visit's notices to the provider (a provider acknowledges them),
- * and "Ready for provider" (a reason is asked when items are open).
+ * and "Ready for provider" (a reason is asked when items are open). Live: the site's flow stream triggers a
+ * re-read.
  */
 export default function RoomingPage() {
   const { encounterId = '' } = useParams();
@@ -126,6 +128,9 @@ export default function RoomingPage() {
   const refresh = useCallback(() => {
     void queryClient.invalidateQueries({ queryKey: roomingScreenKey(practice, encounterId) });
   }, [queryClient, practice, encounterId]);
+  // The site's flow stream says when a visit there changed (a move, a notice sent or acknowledged): the
+  // screen re-reads, so a notice sent from another screen shows at once.
+  useFlowStream(screen.data?.visit.siteId, refresh);
 
   const act = async (key: string, request: () => Promise<unknown>): Promise<boolean> => {
     setBusy(key);

@@ -43,8 +43,8 @@ export function useRoomingScreen(encounterId: string): UseQueryResult<RoomingScr
   return useQuery({
     queryKey: roomingScreenKey(practice, encounterId),
     queryFn: ({ signal }) => sendJson<RoomingScreen>(path(encounterId), { signal }),
-    // Notices sent by other screens (a critical vital, a screening) show without a reload.
-    refetchInterval: 30_000,
+    // The page follows the site's flow stream; this is the safety net if an event is missed.
+    refetchInterval: 60_000,
   });
 }
 
