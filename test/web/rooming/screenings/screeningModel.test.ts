@@ -7,6 +7,7 @@ import {
   pregnancyApplies,
   resultText,
   saveLabel,
+  scoreLabel,
   unanswered,
 } from '../../../../web/src/rooming/screenings/screeningModel.js';
 
@@ -83,6 +84,8 @@ describe('pregnancy status applies from 12 to 50, not to a male patient', () => 
 describe('words', () => {
   it('the save button and the result line', () => {
     expect(saveLabel('PHQ-2')).toBe('Save PHQ-2');
+    expect(scoreLabel('phq-2')).toBe('Score');
+    expect(scoreLabel('social-needs')).toBe('Safety score');
     expect(resultText({ score: 4, max: 6, band: 'positive' })).toBe('4 of 6, positive');
     expect(resultText({ band: 'Former smoker' })).toBe('Former smoker');
     expect(resultText({ score: 12, band: 'moderate' })).toBe('12, moderate');

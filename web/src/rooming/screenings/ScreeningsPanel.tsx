@@ -26,6 +26,7 @@ import {
   pregnancyApplies,
   resultText,
   saveLabel,
+  scoreLabel,
   unanswered,
   type FormAnswers,
 } from './screeningModel';
@@ -229,7 +230,7 @@ function ScreeningForm({
       <Group justify="space-between" mt="sm">
         {isScored(form) ? (
           <Text size="sm" aria-live="polite" data-testid={`live-score-${screening}`}>
-            Score {liveScore(form, answers)} of {form.max}
+            {scoreLabel(screening)} {liveScore(form, answers)} of {form.max}
           </Text>
         ) : (
           <span />

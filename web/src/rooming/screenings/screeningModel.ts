@@ -106,6 +106,14 @@ export function pregnancyApplies(gender: string | undefined, ageMonths: number |
   return ageMonths >= 144 && ageMonths < 612;
 }
 
+/**
+ * The words before the live sum. The social-needs screen's points are its safety questions' (AHC: 11 or more
+ * of 20 is positive); its result is the number of needs, which only the server works out.
+ */
+export function scoreLabel(screening: string): string {
+  return screening === 'social-needs' ? 'Safety score' : 'Score';
+}
+
 /** "Save PHQ-2": the button of a screening. */
 export function saveLabel(title: string): string {
   return `Save ${title}`;
