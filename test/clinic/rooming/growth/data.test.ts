@@ -23,8 +23,9 @@ const EXPECTED_ROWS: Partial<Record<TableName, number>> = {
   hcageinf: 38,
   wtageinf: 38,
   lenageinf: 37,
-  wtage: 219,
-  statage: 219,
+  // wtage.csv and statage.csv: 24, 24.5, 25.5, ..., 239.5, 240 (no 240.5 row)
+  wtage: 218,
+  statage: 218,
 };
 
 const present = TABLE_NAMES.filter((name) => fs.existsSync(path.join(GROWTH_DIR, `${name}.csv`)));
@@ -68,6 +69,37 @@ describe('data/growth', () => {
         }
       });
     }
+  });
+
+  it('the 2-20 year tables agree with the infant tables where they overlap (two independent copies)', () => {
+    // CDC: stature-for-age is length-for-age less 0.8 cm (standing vs recumbent) with the same L and S;
+    // weight-for-age is the same curve in both charts (9-10 digits; a few rows differ in the 6th).
+    const infantLength = growthTable('lenageinf');
+    const stature = growthTable('statage');
+    const infantWeight = growthTable('wtageinf');
+    const weight = growthTable('wtage');
+    if (!infantLength || !stature || !infantWeight || !weight) return;
+    let compared = 0;
+    for (const sex of ['male', 'female'] as const) {
+      for (const row of stature.rows[sex]) {
+        const infant = infantLength.rows[sex].find((r) => r.x === row.x);
+        if (!infant) continue;
+        expect(infant.M - row.M, `${sex} ${row.x}`).toBeCloseTo(0.8, 6);
+        expect(infant.L).toBe(row.L);
+        expect(infant.S).toBe(row.S);
+        compared++;
+      }
+      for (const row of weight.rows[sex]) {
+        const infant = infantWeight.rows[sex].find((r) => r.x === row.x);
+        if (!infant) continue;
+        for (const k of ['L', 'M', 'S'] as const) {
+          expect(Math.abs(infant[k] - row[k]) / Math.abs(row[k]), `${sex} ${row.x} ${k}`).toBeLessThan(2e-5);
+        }
+        compared++;
+      }
+    }
+    // 24.5, 25.5, ..., 35.5 (12 ages) for each sex and pair; 36 is in wtageinf but wtage has 36.5
+    expect(compared).toBe(2 * 12 * 2);
   });
 
   it('a header repeated between the sexes is skipped; a broken row is refused', () => {

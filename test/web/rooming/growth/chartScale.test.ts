@@ -6,6 +6,7 @@ import {
   niceDomain,
   niceStep,
   pathOf,
+  spacedDates,
   ticks,
 } from '../../../../web/src/rooming/growth/chartScale.js';
 import {
@@ -78,6 +79,15 @@ describe('growth chart scaling', () => {
     // x 200 is outside [24, 72]: its 27 does not stretch the axis; the point at 21.4 does: [13.8, 21.4],
     // span 7.6 / 6 = 1.27 -> step 2 -> [12, 22]
     expect(growthYDomain(curves, [{ x: 50, y: 21.4 }], [24, 72])).toEqual([12, 22]);
+  });
+
+  it('date labels keep their distance: the last always, then those 64 px from every other', () => {
+    // x = day of month * 10 px: 01 -> 10, 03 -> 30 (20 px from 01: dropped), 12 -> 120, 20 -> 200 (80 from 12)
+    const x = (d: string) => Number(d.slice(8, 10)) * 10;
+    const dates = ['2026-01-01', '2026-01-03', '2026-01-12', '2026-01-20'];
+    expect(spacedDates(dates, x, 64)).toEqual(['2026-01-01', '2026-01-12', '2026-01-20']);
+    expect(spacedDates(['2026-01-18', '2026-01-20'], x, 64)).toEqual(['2026-01-20']);
+    expect(spacedDates([], x, 64)).toEqual([]);
   });
 
   it('paths skip gaps', () => {

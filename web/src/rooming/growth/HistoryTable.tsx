@@ -32,7 +32,12 @@ function Cell({ value }: { value: HistoryValue | undefined }) {
 export function HistoryTable({ rows }: { rows: HistoryRow[] }) {
   const timeZone = useClinicTimeZone();
   return (
-    <Table.ScrollContainer minWidth={900}>
+    <div
+      role="region"
+      aria-label="Vitals history, scrolls sideways"
+      tabIndex={0}
+      style={{ overflowX: 'auto' }}
+    >
       <Table striped withRowBorders={false} verticalSpacing={4} fz="sm" aria-label="Vitals history">
         <Table.Thead>
           <Table.Tr>
@@ -59,6 +64,6 @@ export function HistoryTable({ rows }: { rows: HistoryRow[] }) {
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 import { Text } from '@mantine/core';
 import { formatDate } from '../../patient/display';
-import { extent, linearScale, niceDomain, ticks, type Box } from './chartScale';
+import { extent, linearScale, niceDomain, spacedDates, ticks, type Box } from './chartScale';
 
 export interface TimeSeries {
   label: string;
@@ -33,8 +33,7 @@ export function TimeChart({ title, unit, series }: { title: string; unit: string
   const sy = linearScale(yDomain, [BOX.height - BOX.bottom, BOX.top]);
   const yTicks = ticks(yDomain[0], yDomain[1], 4);
   const dated = [...new Set(all.map((p) => p.date))].sort();
-  const xTickDates =
-    dated.length <= 4 ? dated : [dated[0], dated[Math.floor(dated.length / 2)], dated[dated.length - 1]];
+  const xTickDates = spacedDates(dated, (d) => sx(Date.parse(d)), 64);
   const summary = series.map((s) => `${s.label} ${s.points.map((p) => p.value).join(', ')}`).join('; ');
   const label = `${title} over time, ${dated.length} readings from ${formatDate(dated[0])} to ${formatDate(dated.at(-1))}: ${summary} ${unit}`;
 
@@ -79,7 +78,7 @@ export function TimeChart({ title, unit, series }: { title: string; unit: string
         {xTickDates.map((d) => (
           <text
             key={d}
-            x={sx(Date.parse(d))}
+            x={Math.min(Math.max(sx(Date.parse(d)), BOX.left + 28), BOX.width - BOX.right - 28)}
             y={BOX.height - BOX.bottom + 14}
             fontSize={10}
             textAnchor="middle"

@@ -120,3 +120,16 @@ export function pathOf(points: readonly { x: number; y: number }[], sx: Scale, s
   }
   return d;
 }
+
+/**
+ * The dates to label on the x axis: the last, the first and any between that keep `gap` pixels from every
+ * label already chosen (labels never overlap).
+ */
+export function spacedDates(dates: readonly string[], x: (date: string) => number, gap: number): string[] {
+  if (dates.length === 0) return [];
+  const chosen = [dates[dates.length - 1]];
+  for (const d of dates.slice(0, -1)) {
+    if (chosen.every((c) => Math.abs(x(c) - x(d)) >= gap)) chosen.push(d);
+  }
+  return chosen.sort();
+}
