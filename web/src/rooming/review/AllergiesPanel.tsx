@@ -62,7 +62,7 @@ export function AllergiesPanel({ visit, onSaved }: RoomingPanelProps) {
         {(list) => (
           <Stack gap="xs">
             {list.empty && (
-              <Text size="sm" c="orange.9">
+              <Text size="sm" fw={600}>
                 No allergies recorded. Ask the patient.
               </Text>
             )}

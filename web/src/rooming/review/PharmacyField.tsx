@@ -83,7 +83,7 @@ export function PharmacyField({
                 Confirm
               </Button>
             </Group>
-            <Text size="sm" c={data.reviewed ? 'green.9' : 'dimmed'} role="status">
+            <Text size="sm" c={data.reviewed ? undefined : 'dimmed'} role="status">
               {current ? `On file: ${current.name}. ` : 'No preferred pharmacy on file. '}
               {reviewedText(data.reviewed, new Date()).replace('Reviewed', 'Confirmed')}
             </Text>

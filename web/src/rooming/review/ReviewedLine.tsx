@@ -17,8 +17,15 @@ export function ReviewedLine({
 }) {
   return (
     <Group gap="sm" justify="space-between" wrap="wrap">
-      <Text size="sm" c={stamp ? 'green.9' : 'dimmed'} role="status">
-        {stamp && <IconCheck size={14} aria-hidden style={{ verticalAlign: 'middle', marginRight: 4 }} />}
+      <Text size="sm" c={stamp ? undefined : 'dimmed'} role="status">
+        {stamp && (
+          <IconCheck
+            size={14}
+            aria-hidden
+            color="var(--mantine-color-green-8)"
+            style={{ verticalAlign: 'middle', marginRight: 4 }}
+          />
+        )}
         {reviewedText(stamp, new Date())}
       </Text>
       <Button size="xs" onClick={onReview} loading={pending}>
