@@ -124,6 +124,20 @@ describe.each(testEngines())('screenings [%s]', (engine) => {
     const text = notice.payload[0].contentString as string;
     expect(text).toBe('Positive PHQ-2 screening: please review');
 
+    // The store audited the creates, naming the MA and the patient: the response, the Observation, the notice.
+    const audit = await h.db.query<{ event: { entity: { what?: { reference?: string } }[] } }>(
+      `SELECT event FROM audit_event WHERE practice_id = $1 AND action = 'C' AND user_id = $2 AND $3 = ANY(patient_ids)`,
+      [ctx.practiceId, ma.user.id, PATIENT]
+    );
+    const audited = audit.rows.flatMap((r) => r.event.entity.map((e) => e.what?.reference));
+    for (const ref of [
+      `QuestionnaireResponse/${response.id}`,
+      `Observation/${observation.id}`,
+      `Communication/${notice.id}`,
+    ]) {
+      expect(audited, ref).toContain(`${ref}/_history/1`);
+    }
+
     const after = await get(h.app, ma, url(encounterId));
     expect(after.body.due.slice(0, 2)).toEqual([
       { id: 'phq-2', title: 'PHQ-2', done: true, reason: 'completed this visit' },
@@ -257,6 +271,36 @@ describe.each(testEngines())('screenings [%s]', (engine) => {
     expect(res.status, res.text).toBe(201);
     const [observation] = await searchAll(ctx, 'Observation?code=http://loinc.org|82810-3');
     expect(observation.valueCodeableConcept.coding[0].code).toBe('60001007');
+  });
+
+  it('reading what is due is audited as a read of screenings naming the patient', async () => {
+    const { ctx, encounterId, ma } = await setUp();
+    const count = async () =>
+      (
+        await h.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM audit_event WHERE practice_id = $1 AND subtype = 'rooming' AND category = 'screenings' AND $2 = ANY(patient_ids)",
+          [ctx.practiceId, PATIENT]
+        )
+      ).rows[0].n;
+    expect(await count()).toBe(0);
+    expect((await get(h.app, ma, url(encounterId))).status).toBe(200);
+    expect(await count()).toBe(1);
+  });
+
+  it('pregnancy status for a male patient: 400 naming screening, nothing written', async () => {
+    const { ctx, encounterId, ma } = await setUp();
+    const current = await fhir(h.app, ctx, { method: 'GET', url: `Patient/${PATIENT}` });
+    const male = await fhir(h.app, ctx, {
+      method: 'PUT',
+      url: `Patient/${PATIENT}`,
+      body: { ...current.body, gender: 'male' },
+    });
+    expect(male.status, male.text).toBe(200);
+    const res = await post(h.app, ma, url(encounterId, 'pregnancy'), { answers: { '82810-3': '60001007' } });
+    expect(res.status).toBe(400);
+    expect(res.body.issue[0].expression).toEqual(['screening']);
+    expect(await countOf(h.app, ctx, 'QuestionnaireResponse')).toBe(0);
+    expect(await countOf(h.app, ctx, 'Observation')).toBe(0);
   });
 
   it('the Questionnaire is served; an unknown one is 404', async () => {
