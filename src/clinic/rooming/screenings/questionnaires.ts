@@ -78,8 +78,13 @@ export interface ScreeningDefinition {
   /** 'score' instruments give a number; 'status' ones (tobacco, pregnancy) record a coded value. */
   kind: 'score' | 'status';
   preamble?: string;
+  /** Who owns the instrument and on what terms it is used (Questionnaire.copyright). */
+  copyright?: string;
   items: ScreeningItem[];
 }
+
+const PFIZER =
+  'PHQ and GAD-7 instruments: developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues, with an educational grant from Pfizer Inc. No permission required to reproduce, translate, display or distribute.';
 
 const loinc = (code: string, display: string): Coding => ({ system: LOINC, code, display });
 const la = (code: string, display: string, points?: number): AnswerOption => ({
@@ -271,6 +276,7 @@ export const SCREENINGS: Record<ScreeningId, ScreeningDefinition> = {
     code: loinc('55757-9', 'Patient Health Questionnaire 2 item (PHQ-2) [Reported]'),
     kind: 'score',
     preamble: 'Over the last 2 weeks, how often have you been bothered by any of the following problems?',
+    copyright: PFIZER,
     items: PHQ2_ITEMS,
   },
   'phq-9': {
@@ -280,6 +286,7 @@ export const SCREENINGS: Record<ScreeningId, ScreeningDefinition> = {
     code: loinc('44249-1', 'PHQ-9 quick depression assessment panel [Reported.PHQ]'),
     kind: 'score',
     preamble: 'Over the last 2 weeks, how often have you been bothered by any of the following problems?',
+    copyright: PFIZER,
     items: PHQ9_ITEMS,
   },
   'gad-7': {
@@ -289,6 +296,7 @@ export const SCREENINGS: Record<ScreeningId, ScreeningDefinition> = {
     code: loinc('69737-5', 'Generalized anxiety disorder 7 item (GAD-7)'),
     kind: 'score',
     preamble: 'Over the last 2 weeks, how often have you been bothered by the following problems?',
+    copyright: PFIZER,
     items: GAD7_ITEMS,
   },
   'fall-risk': {
@@ -298,6 +306,8 @@ export const SCREENINGS: Record<ScreeningId, ScreeningDefinition> = {
     code: loinc('73830-2', 'Fall risk assessment'),
     kind: 'score',
     preamble: 'Please answer yes or no to each statement.',
+    copyright:
+      'CDC STEADI (Stopping Elderly Accidents, Deaths & Injuries), Stay Independent brochure: a U.S. government work.',
     items: FALL_ITEMS,
   },
   tobacco: {
@@ -332,6 +342,8 @@ export const SCREENINGS: Record<ScreeningId, ScreeningDefinition> = {
       'Accountable health communities (AHC) health-related social needs screening (HRSN) tool'
     ),
     kind: 'score',
+    copyright:
+      'CMS Accountable Health Communities Health-Related Social Needs Screening Tool: a U.S. government work.',
     items: HRSN_ITEMS,
   },
   pregnancy: {
@@ -397,6 +409,7 @@ export function questionnaireOf(id: ScreeningId): Questionnaire {
     status: 'active',
     subjectType: ['Patient'],
     code: [def.code],
+    ...(def.copyright ? { copyright: def.copyright } : {}),
     item: [
       ...(def.preamble ? [{ linkId: 'preamble', text: def.preamble, type: 'display' as const }] : []),
       ...def.items.map(questionnaireItem),
