@@ -61,7 +61,7 @@ export function GrowthSection({ patientId }: { patientId: string }) {
         <>
           <Text size="sm" aria-live="polite" data-testid="latest-percentile">
             {chart.data.latest
-              ? `Latest ${CHART_KIND_LABELS[chart.data.kind]} (${formatDate(chart.data.latest.date)}): ${chart.data.latest.words} (${chart.data.latest.percentile})`
+              ? `Latest ${CHART_KIND_LABELS[chart.data.kind]} (${formatDate(chart.data.latest.date)}): ${chart.data.latest.words} (${chart.data.latest.percentile.toFixed(1)})`
               : `No measurement on the ${CHART_KIND_LABELS[chart.data.kind]} chart has a percentile.`}
           </Text>
           <GrowthChart data={chart.data} />

@@ -58,7 +58,7 @@ export type ChartKind = (typeof CHART_KINDS)[number];
 
 export const CHART_KIND_LABELS: Record<ChartKind, string> = {
   'weight-for-age': 'Weight-for-age',
-  'length-for-age': 'Length-for-age',
+  'length-for-age': 'Length/stature-for-age',
   'bmi-for-age': 'BMI-for-age',
   'head-circumference': 'Head circumference',
   'weight-for-length': 'Weight-for-length',
