@@ -1,14 +1,16 @@
 /**
- * The huddle sheet (issue 6 item 11) in Chromium: an MA opens /huddle, it starts on tomorrow in the site's
+ * The huddle sheet (issue 6 item 11) and the co-signature queue (item 7) in Chromium. Huddle: an MA opens /huddle, it starts on tomorrow in the site's
  * zone, a day with booked demo visits shows each patient with two identifiers (name and date of birth), visit
- * type, allergies and care gaps as the API computes them, and "Print huddle sheet" opens the PDF. Books
- * nothing and writes nothing (reads only): no demo patient is changed.
+ * type, allergies and care gaps as the API computes them, and "Print huddle sheet" opens the PDF (reads
+ * only). Co-sign: the MA writes a chief complaint on a past visit of a demo patient reserved for this file
+ * (220-239), the provider signs it from /cosign and it leaves the queue.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Location } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { ORIGIN, SESSION_COOKIE, apiSignIn, fhirGet, matches, useBrowser } from './helpers.js';
+import type { Encounter } from '@medplum/fhirtypes';
+import { DEMO_PASSWORD, ORIGIN, SESSION_COOKIE, apiSignIn, fhirGet, matches, useBrowser } from './helpers.js';
 import { DEMO_USERS, useSessionOf } from './signIn.js';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/e2e');
@@ -23,7 +25,21 @@ interface HuddleSheet {
   rows: HuddleRow[];
 }
 
-describe('the huddle sheet', () => {
+async function signInWithCsrf(username: string): Promise<{ cookie: string; csrf: string }> {
+  const res = await fetch(`${ORIGIN}/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  const body = (await res.json()) as { session?: { csrfToken?: string } };
+  const cookie = res.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0] ?? '')
+    .find((pair) => pair.startsWith(`${SESSION_COOKIE}=`));
+  return { cookie: cookie ?? '', csrf: body.session?.csrfToken ?? '' };
+}
+
+describe('the huddle sheet and the co-sign queue', () => {
   const b = useBrowser({ viewport: { width: 1400, height: 900 } });
 
   it('shows a day of visits with care gaps and prints it', async () => {
@@ -89,5 +105,48 @@ describe('the huddle sheet', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.type).toBe('application/pdf');
     expect(pdf.text.startsWith('%PDF')).toBe(true);
+  });
+
+  it('the provider co-signs an MA-entered chief complaint from the queue', async () => {
+    let encounter: Encounter | undefined;
+    for (let n = 230; n < 240 && !encounter; n++) {
+      encounter = matches<Encounter>(
+        await fhirGet(`Encounter?patient=demo-pat-0${n}&status=finished&_sort=-date&_count=1`)
+      )[0];
+    }
+    expect(encounter?.id, 'a finished visit of a patient 230-239').toBeDefined();
+    const stamp = `Sore throat since ${Date.now().toString(36)}`;
+    const ma = await signInWithCsrf(DEMO_USERS.ma);
+    const saved = await fetch(`${ORIGIN}/api/rooming/encounters/${encounter?.id ?? ''}/intake`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: ma.cookie, 'x-csrf-token': ma.csrf },
+      body: JSON.stringify({ chiefComplaint: stamp }),
+    });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+    const entry = ((await saved.json()) as { chiefComplaint: { id: string; awaitingCosign: boolean } })
+      .chiefComplaint;
+    expect(entry.awaitingCosign).toBe(true);
+
+    await useSessionOf(b.context, DEMO_USERS.provider);
+    await b.page.goto('/cosign');
+    await b.page.getByRole('heading', { name: 'Co-sign queue' }).waitFor({ timeout: 15_000 });
+    await b.page.getByText('All providers').click();
+    const row = b.page.getByRole('row').filter({ hasText: stamp });
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.innerText()).toMatch(/DOB \d{4}-\d{2}-\d{2}/);
+    await row.getByRole('button', { name: /^Co-sign/ }).click();
+    await row.waitFor({ state: 'detached', timeout: 15_000 });
+
+    const provider = `${SESSION_COOKIE}=${await apiSignIn(DEMO_USERS.provider)}`;
+    const view = (await (
+      await fetch(`${ORIGIN}/api/rooming/encounters/${encounter?.id ?? ''}/intake`, {
+        headers: { cookie: provider },
+      })
+    ).json()) as { chiefComplaint: { awaitingCosign: boolean; status: string; signed?: { by: string } } };
+    expect(view.chiefComplaint).toMatchObject({
+      awaitingCosign: false,
+      status: 'final',
+      signed: { by: 'provider' },
+    });
   });
 });

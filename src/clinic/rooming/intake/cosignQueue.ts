@@ -13,7 +13,14 @@ import type { SqlConnection } from '../../../store/db.js';
 import { SqlParams } from '../../../store/search/sqlParams.js';
 import { displayName } from '../../flow/board.js';
 import { participantOf, refId } from '../../flow/visit.js';
-import { entryView, INTAKE_KINDS, isProvider, awaitsCosign, type IntakeEntry } from './intake.js';
+import {
+  AWAITING_COSIGN_URL,
+  awaitsCosign,
+  entryView,
+  INTAKE_KINDS,
+  isProvider,
+  type IntakeEntry,
+} from './intake.js';
 
 export interface CosignItem extends IntakeEntry {
   encounterId?: string;
@@ -75,6 +82,8 @@ export async function cosignQueue(
     "r.resource_type = 'Observation'",
     'NOT r.deleted',
     `r.content->>'status' = ANY(${p.add(['preliminary', 'amended'])}::text[])`,
+    // The marker in the SQL, so signed (amended) entries never count against the limit below.
+    `r.content->'extension' @> ${p.add(JSON.stringify([{ url: AWAITING_COSIGN_URL, valueBoolean: true }]))}::jsonb`,
     `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(r.content->'code'->'coding', '[]'::jsonb)) c
              WHERE c->>'system' = 'http://loinc.org' AND c->>'code' = ANY(${p.add(codes)}::text[]))`,
     ...accessConditions(ctx, 'search', 'Observation', "'Observation'", 'r.id', p),
