@@ -237,6 +237,20 @@ describe.each(testEngines())('trends and growth routes [%s]', (engine) => {
     expect(points[2].percentile).toBeUndefined();
   });
 
+  it('weight-for-age from 2 years uses the 2-20 year table (wtage.csv)', async () => {
+    const { ma } = await setUp();
+    const res = await get(ma, '/api/rooming/patients/ana/growth?chart=weight-for-age');
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.chart).toMatchObject({ table: 'wtage', title: 'Weight-for-age, 2 to 20 years' });
+    // Today, 59.99 months, 18 kg: wtage.csv girls 59.5 (L -1.28054514, M 17.83781722, S 0.140489635) and
+    // 60.5 (L -1.287691525, M 18.02313904, S 0.141190842), t = 0.4918: L = -1.28406, M = 17.928958,
+    // S = 0.1408345; (18 / 17.928958)^L = exp(-1.28406 * 0.0039546) = 0.994935;
+    // z = (0.994935 - 1) / (-1.28406 * 0.1408345) = 0.0280; Phi(0.0280) = 0.5112 -> 51.1
+    expect(res.body.points.at(-1)).toMatchObject({ y: 18 });
+    expect(res.body.points.at(-1).percentile).toBeCloseTo(51.1, 1);
+    expect(res.body.latest.words).toBe('51st percentile');
+  });
+
   it('refusals: front desk 403; unknown or restricted patient 404; bad chart 400; no sex 422', async () => {
     const { desk, ma } = await setUp();
     for (const url of ['/api/rooming/patients/ana/vitals-history', '/api/rooming/patients/ana/growth']) {
