@@ -167,6 +167,22 @@ describe.each(testEngines())('rooming allergies [%s]', (engine) => {
     expect(again.body.allergy.id).not.toBe(nkdaId);
   });
 
+  it('NKDA and a drug allergy sent at the same moment cannot both stand', async () => {
+    const { ctx, ma } = await reviewClinic(h.app, h.db, 'alg-race');
+    const [nkda, drug] = await Promise.all([
+      post(h.app, ma, ALLERGIES, { action: 'nkda' }),
+      post(h.app, ma, ALLERGIES, AMOXICILLIN),
+    ]);
+    expect(drug.status, drug.text).toBe(201);
+    // Either NKDA came first (then the drug allergy refuted it) or second (then it was refused): never both active.
+    expect([201, 409]).toContain(nkda.status);
+    const list = await get(h.app, ma, LIST);
+    expect(list.body.nkda).toBe(false);
+    expect(list.body.allergies.map((a: { text: string }) => a.text)).toEqual(['Amoxicillin']);
+    const stored = await all(h.app, ctx, 'AllergyIntolerance');
+    expect(stored).toHaveLength(nkda.status === 201 ? 2 : 1);
+  });
+
   it('updates an entry (reaction, criticality, status): a new version; inactive ones list after active ones', async () => {
     const { ctx, ma } = await reviewClinic(h.app, h.db, 'alg-upd');
     const peanut = await post(h.app, ma, ALLERGIES, PEANUT);
