@@ -156,6 +156,9 @@ export function saveIntake(
 ): Promise<Observation[]> {
   return db.transaction(async (tx) => {
     const visit = await roomingVisitOf(tx, ctx, encounterId, now);
+    // Saves of one visit's intake take turns (the Encounter row's lock): two first saves at once must not
+    // create two chief complaints.
+    await lockCurrent(tx, ctx, 'Encounter', encounterId);
     const existing = await intakeOf(tx, ctx, encounterId);
     const saved: Observation[] = [];
     for (const kind of Object.keys(INTAKE_KINDS) as IntakeKind[]) {

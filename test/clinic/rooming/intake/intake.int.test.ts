@@ -172,6 +172,19 @@ describe.each(testEngines())('rooming intake, education, care gaps, huddle [%s]'
     expect(await intakeCount(ctx)).toBe(2);
   });
 
+  it('two first saves of a visit at once make one chief complaint with two versions', async () => {
+    const { ctx, ma, encounterId } = await setUp();
+    const url = `/api/rooming/encounters/${encounterId}/intake`;
+    const answers = await Promise.all([
+      post(h.app, ma, url, { chiefComplaint: 'Headache' }),
+      post(h.app, ma, url, { chiefComplaint: 'Headache and nausea' }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(await intakeCount(ctx)).toBe(1);
+    const view = await get(h.app, ma, url);
+    expect(view.body.chiefComplaint.version).toBe('2');
+  });
+
   it('bad intake input is a 400 naming the field, and writes nothing; the front desk gets 403 everywhere', async () => {
     const { ctx, desk, ma, encounterId } = await setUp();
     const url = `/api/rooming/encounters/${encounterId}/intake`;
