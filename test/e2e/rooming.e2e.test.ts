@@ -93,16 +93,26 @@ function years(birthDate: string | undefined): number {
   return age;
 }
 
-/** The first demo patient among 100-119 who is an adult under 65 with an open chart (PHQ-2 due, adult BMI). */
-async function choosePatient(): Promise<Patient> {
+/**
+ * A demo patient among 100-119 (numbers no other file uses): an adult under 65 with an open chart (PHQ-2 due,
+ * adult BMI), preferably one with medications on file so the reconciliation has rows to answer.
+ */
+async function choosePatient(): Promise<{ patient: Patient; medications: number }> {
+  let fallback: Patient | undefined;
   for (let n = 100; n <= 119; n++) {
     const id = `demo-pat-${String(n).padStart(4, '0')}`;
     const patient = await fhirGet<Patient>(`Patient/${id}`).catch(() => undefined);
     if (!patient) continue;
     const restricted = (patient.meta?.security ?? []).some((s) => s.code === 'R' || s.code === 'V');
     const age = years(patient.birthDate);
-    if (!restricted && patient.active !== false && age >= 18 && age < 65) return patient;
+    if (restricted || patient.active === false || age < 18 || age >= 65) continue;
+    const statements = matches(await fhirGet<Bundle>(`MedicationStatement?patient=${id}&status=active`));
+    const requests = matches(await fhirGet<Bundle>(`MedicationRequest?patient=${id}&status=active`));
+    if (statements.length + requests.length > 0)
+      return { patient, medications: statements.length + requests.length };
+    fallback ??= patient;
   }
+  if (fallback) return { patient: fallback, medications: 0 };
   throw new Error('no adult demo patient under 65 among 100-119');
 }
 
@@ -193,7 +203,7 @@ describe('rooming and the hand-off to the provider', () => {
     { timeout: 300_000 },
     async () => {
       const site = await defaultSite();
-      const patient = await choosePatient();
+      const { patient, medications: medicationsOnFile } = await choosePatient();
       const provider = await apiSession(DEMO_USERS.provider);
       const appointmentId = await bookAndCheckIn(site.id ?? '', patient, provider.practitionerId);
       const name = patient.name?.find((n) => n.use === 'official') ?? patient.name?.[0];
@@ -229,7 +239,6 @@ describe('rooming and the hand-off to the provider', () => {
       expect(await page.getByTestId('rooming-flow-status').innerText()).toBe('Roomed');
       expect(await page.getByText(`Room: ${roomName}`).count()).toBe(1);
       expect(await itemDone(page, 'vitals')).toBe(false);
-      await expectAccessible(page, 'the rooming screen');
 
       // ---- Vital signs in imperial units: BMI computed; a critical blood pressure flagged and sent.
       const vitals = section(page, 'Vital signs and pain');
@@ -261,8 +270,18 @@ describe('rooming and the hand-off to the provider', () => {
       await allergies.getByText(/Reviewed today by/).waitFor({ timeout: 10_000 });
       await expect.poll(() => itemDone(page, 'allergies'), { timeout: 10_000 }).toBe(true);
       const medications = section(page, 'Medications and pharmacy');
+      // Each medication on file: the patient still takes it (answer "Taking", source: the patient).
+      const taking = medications.getByRole('radio', { name: 'Taking', exact: true });
+      if (medicationsOnFile > 0) await taking.first().waitFor({ timeout: 10_000 });
+      for (let i = 0; i < (await taking.count()); i++) await taking.nth(i).check();
       await medications.getByRole('button', { name: 'Reconciliation complete' }).click();
       await expect.poll(() => itemDone(page, 'medications'), { timeout: 15_000 }).toBe(true);
+
+      // ---- Chief complaint, in the patient's words (MA-entered, for the provider's co-signature).
+      const intake = section(page, 'Chief complaint and intake notes');
+      await intake.getByRole('textbox', { name: 'Chief complaint' }).fill('Headaches for two days');
+      await intake.getByRole('button', { name: 'Save intake' }).click();
+      await expect.poll(() => itemDone(page, 'chief-complaint'), { timeout: 15_000 }).toBe(true);
 
       // ---- PHQ-2: "Not at all" to both questions (score 0 of 6, negative).
       const phq2 = section(page, 'Screenings').getByRole('region', { name: /PHQ-2/ });
@@ -277,10 +296,15 @@ describe('rooming and the hand-off to the provider', () => {
         .getByText(/PHQ-2/)
         .waitFor({ timeout: 15_000 });
 
+      // Every panel has loaded and been used: the whole screen is checked.
+      await expectAccessible(page, 'the rooming screen');
       fs.mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: path.join(ARTIFACTS, 'rooming-screen.png'), fullPage: true });
+      // The screen as the MA sees it (top: header, checklist, notices, vitals), and the whole of it.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: path.join(ARTIFACTS, 'rooming-screen.png') });
+      await page.screenshot({ path: path.join(ARTIFACTS, 'rooming-screen-full.png'), fullPage: true });
 
-      // ---- Ready for provider: items still open (chief complaint, pharmacy...) ask for a reason.
+      // ---- Ready for provider: items still open (the pharmacy, screenings other than the PHQ-2) ask for a reason.
       await page.getByRole('button', { name: 'Ready for provider' }).click();
       const confirm = page.getByRole('dialog', { name: 'Ready for provider with items open' });
       await confirm
