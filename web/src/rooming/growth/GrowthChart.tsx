@@ -1,4 +1,5 @@
 import { Text } from '@mantine/core';
+import { useId } from 'react';
 import { formatDate } from '../../patient/display';
 import type { GrowthChartData } from './growthApi';
 import { growthXDomain, growthYDomain, linearScale, pathOf, ticks, type Box } from './chartScale';
@@ -21,6 +22,7 @@ function formatNumber(v: number): string {
  */
 export function GrowthChart({ data }: { data: GrowthChartData }) {
   const { chart, points } = data;
+  const clipId = `growth-plot-${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
   const xDomain = growthXDomain(chart.x, points, data.ageMonths);
   const shown = points.filter((p) => p.x >= xDomain[0] && p.x <= xDomain[1]);
   const yDomain = growthYDomain(chart.curves, shown, xDomain);
@@ -124,8 +126,8 @@ export function GrowthChart({ data }: { data: GrowthChartData }) {
         >
           {yLabel}
         </text>
-        <g clipPath="url(#growth-plot)">
-          <clipPath id="growth-plot">
+        <g clipPath={`url(#${clipId})`}>
+          <clipPath id={clipId}>
             <rect
               x={BOX.left}
               y={BOX.top}
