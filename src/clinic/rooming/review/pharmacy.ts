@@ -2,7 +2,8 @@ import type { Encounter, Extension, Organization, Patient } from '@medplum/fhirt
 import { badRequest, notFound } from '../../../fhir/outcome.js';
 import type { RequestContext } from '../../../store/context.js';
 import type { Database, SqlConnection } from '../../../store/db.js';
-import { lockCurrent, updateIn } from '../../../store/repository.js';
+import { lockCurrent, planCreate, updateIn } from '../../../store/repository.js';
+import { applyWrites } from '../../../store/writes.js';
 import { findById, findReferencing, refId } from '../../flow/visit.js';
 import { PREFERRED_PHARMACY_URL } from '../model.js';
 import { roomingVisitOf } from '../visit.js';
@@ -13,7 +14,8 @@ import { reviewsOf, stampReviewedIn, type ReviewStamp } from './reviewed.js';
  * The patient's preferred pharmacy: the Patient extension PREFERRED_PHARMACY_URL, valueReference to an
  * Organization of type pharmacy (HL7 v3 RoleCode PHARM) from the practice directory, or a display only
  * (a pharmacy typed by name). Confirming it during a visit stamps "pharmacy" reviewed on the Encounter.
- * Pharmacy Organizations are added to the directory by those who keep it (lead MA, practice admin).
+ * A new pharmacy may be added to the directory in the same request (`create`) by those who keep the directory
+ * (lead MA, practice admin); an MA's request to do so is refused by the store (403), as any directory write.
  */
 
 export const PHARMACY_TYPE = {
@@ -87,6 +89,8 @@ export async function preferredPharmacy(
 export interface PharmacyRequest {
   organizationId?: string;
   name?: string;
+  /** Adds the pharmacy to the directory (an Organization of type pharmacy) and points to it. */
+  create?: { name: string; phone?: string };
   /** The visit during which it was confirmed: stamps "pharmacy" reviewed. */
   encounterId?: string;
 }
@@ -95,13 +99,25 @@ export function parsePharmacy(value: unknown): PharmacyRequest {
   const body = objectAt(value ?? {}, 'body');
   const organizationId = optionalId(body.organizationId, 'organizationId');
   const name = optionalText(body.name, 'name', 200);
-  if (!organizationId && !name) {
+  let create: PharmacyRequest['create'];
+  if (body.create !== undefined) {
+    const c = objectAt(body.create, 'create');
+    const createName = optionalText(c.name, 'create.name', 200);
+    if (!createName) throw badRequest('a new pharmacy needs its name', 'create.name');
+    const phone = optionalText(c.phone, 'create.phone', 40);
+    if (phone && !/^[0-9 ()+.\-x]{7,40}$/.test(phone)) {
+      throw badRequest('phone: digits, spaces and ( ) + - . x only', 'create.phone');
+    }
+    create = { name: createName, phone };
+  }
+  const given = [organizationId, name, create].filter((v) => v !== undefined).length;
+  if (given === 0) {
     throw badRequest('give the pharmacy: organizationId from the directory, or its name', 'organizationId');
   }
-  if (organizationId && name) {
-    throw badRequest('give organizationId or name, not both', 'name');
+  if (given > 1) {
+    throw badRequest('give one of organizationId, name or create', 'name');
   }
-  return { organizationId, name, encounterId: optionalId(body.encounterId, 'encounterId') };
+  return { organizationId, name, create, encounterId: optionalId(body.encounterId, 'encounterId') };
 }
 
 /** PUT /api/rooming/patients/:id/pharmacy: sets (or confirms unchanged) the preferred pharmacy, one transaction. */
@@ -123,7 +139,21 @@ export function setPreferredPharmacy(
       encounter = visit.encounter;
     }
     let extension: Extension;
-    if (req.organizationId) {
+    if (req.create) {
+      // A directory write: the store lets only those who keep the directory do it (MAs get 403).
+      const write = planCreate({
+        resourceType: 'Organization',
+        active: true,
+        type: [{ coding: [{ ...PHARMACY_TYPE }], text: PHARMACY_TYPE.display }],
+        name: req.create.name,
+        ...(req.create.phone ? { telecom: [{ system: 'phone', value: req.create.phone }] } : {}),
+      } satisfies Organization);
+      await applyWrites(tx, ctx, [write]);
+      extension = {
+        url: PREFERRED_PHARMACY_URL,
+        valueReference: { reference: `Organization/${write.id}`, display: req.create.name },
+      };
+    } else if (req.organizationId) {
       const org = await findById<Organization>(tx, ctx, 'Organization', req.organizationId);
       if (!org) throw notFound(`Organization/${req.organizationId} was not found`);
       const isPharmacy = (org.type ?? []).some((t) =>

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fhir, transaction, testEngines, useEngine } from '../../../harness.js';
 import {
+  all,
   auditCount,
+  linkedUser,
   ENCOUNTER,
   frontDesk,
   get,
@@ -162,5 +164,36 @@ describe.each(testEngines())('rooming problem list and pharmacy [%s]', (engine) 
     const desk = await frontDesk(h.db, ctx);
     expect((await put_(h.app, desk, url, { name: 'X' })).status).toBe(403);
     expect((await get(h.app, ma, `/api/rooming/patients/${HIDDEN_PATIENT}/pharmacy`)).status).toBe(404);
+  });
+
+  it('a new pharmacy: the lead MA adds it to the directory in the same request; an MA may not (403, nothing written)', async () => {
+    const { ctx, ma } = await reviewClinic(h.app, h.db, 'pharm-new');
+    const url = `/api/rooming/patients/${PATIENT}/pharmacy`;
+    const body = { create: { name: 'Riverside Pharmacy', phone: '(217) 555-0142' }, encounterId: ENCOUNTER };
+    const refused = await put_(h.app, ma, url, body);
+    expect(refused.status, refused.text).toBe(403);
+    expect(await all(h.app, ctx, 'Organization')).toEqual([]);
+    expect((await read(h.app, ctx, `Patient/${PATIENT}`)).meta.versionId).toBe('1');
+
+    const lead = await linkedUser(h.db, ctx, ['lead-ma'], MA);
+    const badPhone = await put_(h.app, lead, url, { create: { name: 'X', phone: 'call me' } });
+    expect(badPhone.body.issue[0].expression).toEqual(['create.phone']);
+    const created = await put_(h.app, lead, url, body);
+    expect(created.status, created.text).toBe(200);
+    const orgs = await all(h.app, ctx, 'Organization');
+    expect(orgs).toHaveLength(1);
+    expect(orgs[0]).toMatchObject({
+      name: 'Riverside Pharmacy',
+      type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'PHARM' }] }],
+      telecom: [{ system: 'phone', value: '(217) 555-0142' }],
+    });
+    expect(created.body.pharmacy).toEqual({
+      organizationId: orgs[0].id,
+      name: 'Riverside Pharmacy',
+      phone: '(217) 555-0142',
+    });
+    // It is now one of the choices, and the visit's pharmacy is confirmed.
+    expect(created.body.choices.map((c: { name: string }) => c.name)).toEqual(['Riverside Pharmacy']);
+    expect(created.body.reviewed.what).toBe('pharmacy');
   });
 });
