@@ -36,7 +36,7 @@ export function registerRoomingScreenRoutes({ app, env, baseUrl }: RoomingRouteE
     const visit = await roomingVisitOf(env.db, ctx, request.params.id, now);
     const timeZone = await siteTimeZone(env.db, ctx, visit);
     const view = await visitView(env.db, ctx, visit, timeZone, now);
-    const checklist = await roomingChecklist(env.db, ctx, visit, now);
+    const checklist = await roomingChecklist(env.db, ctx, visit, now, timeZone);
     const notices = await visitNotices(env.db, ctx, request.params.id);
     await auditShown(
       env,

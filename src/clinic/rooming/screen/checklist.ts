@@ -313,14 +313,15 @@ export function buildChecklist(
   return items;
 }
 
-/** The checklist of a visit as the caller may see it. */
+/** The checklist of a visit as the caller may see it (`knownTimeZone`: the clinic's zone, when already read). */
 export async function roomingChecklist(
   conn: SqlConnection,
   ctx: RequestContext,
   visit: RoomingVisit,
-  now: Date
+  now: Date,
+  knownTimeZone?: string
 ): Promise<ChecklistItem[]> {
-  const timeZone = await siteTimeZone(conn, ctx, visit);
+  const timeZone = knownTimeZone ?? (await siteTimeZone(conn, ctx, visit));
   const today = localDate(now, timeZone);
   const ageYears = ageInYears(visit.patient.birthDate, today);
   const items = applicableItems(visit.visitType.code, { gender: visit.patient.gender, ageYears });

@@ -96,3 +96,12 @@ export async function load(app: FastifyInstance, ctx: TestContext, entries: unkn
   const answer = await transaction(app, ctx, entries);
   expect(answer.status, answer.text).toBe(200);
 }
+
+/** Audit records written by auditShown (subtype rooming, or print) of a data category naming the patient. */
+export async function auditCount(db: Database, ctx: TestContext, category: string, patientId: string) {
+  const result = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM audit_event WHERE practice_id = $1 AND subtype = $2 AND category = $3 AND $4 = ANY(patient_ids)',
+    [ctx.practiceId, 'rooming', category, patientId]
+  );
+  return result.rows[0]?.n ?? 0;
+}

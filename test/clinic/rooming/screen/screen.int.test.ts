@@ -5,7 +5,7 @@ import { fhir, testEngines, useEngine, type TestContext } from '../../../harness
 import { dueScreenings } from '../../../../src/clinic/rooming/screenings/due.js';
 import { roomingVisitOf } from '../../../../src/clinic/rooming/visit.js';
 import { appointment, get, patient, post, PROVIDER, SITE } from '../../flow/fixtures.js';
-import { linkedUser, load, observation, roomedVisit } from './helpers.js';
+import { auditCount, linkedUser, load, observation, roomedVisit } from './helpers.js';
 
 const REVIEWED_URL = 'https://medassist.dev/fhir/StructureDefinition/rooming-reviewed';
 const NOTICE = 'urn:medassist:notice';
@@ -76,6 +76,8 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
       detail: 'BP, HR, temp, weight missing',
     });
     expect(res.body.notices).toEqual([]);
+    // The screen shown is audited: one read record naming the patient.
+    expect(await auditCount(h.db, ctx, 'rooming checklist', 'pat-delgado')).toBe(1);
 
     // With gender female on record she is 12-50: pregnancy status applies.
     const pat = await fhir(h.app, ctx, { method: 'GET', url: 'Patient/pat-delgado' });
@@ -361,6 +363,7 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
     expect(shown.body.notices).toHaveLength(1);
     const mine = await get(h.app, provider, '/api/rooming/notices');
     expect(mine.status, mine.text).toBe(200);
+    expect(await auditCount(h.db, ctx, 'notices', 'pat-delgado')).toBe(1);
     expect(mine.body.notices).toEqual([
       expect.objectContaining({
         id: notice.id,
