@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { asUser } from '../../../authHarness.js';
 import { countOf, newPractice, testEngines, useEngine } from '../../../harness.js';
 import { MA, PATIENT, PROVIDER, post } from '../../flow/fixtures.js';
 import { goodConsent, procedureVisit } from './fixtures.js';
@@ -94,6 +95,16 @@ for (const engine of testEngines()) {
         expect(bad.body.issue[0].expression).toEqual([field]);
       }
       expect(await countOf(h.app, ctx, 'Procedure')).toBe(0);
+    });
+
+    it('the catalog lists the verified office procedures and body sites', async () => {
+      const ctx = await newPractice(h.db, 'procedure');
+      const { ma } = await procedureVisit(h.app, h.db, ctx);
+      const res = await asUser(h.app, ma, { method: 'GET', url: '/api/rooming/procedure-catalog' });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.procedures).toContainEqual({ code: '240977001', display: 'Biopsy of skin' });
+      expect(res.body.bodySites).toContainEqual({ code: '30021000', display: 'Lower leg' });
+      expect(res.body.lateralities).toEqual(['left', 'right', 'bilateral']);
     });
 
     it('the front desk gets 403', async () => {

@@ -131,8 +131,13 @@ export function ConsentPanel({ visit, onSaved }: RoomingPanelProps) {
                 <Table.Td>{c.signedBy}</Table.Td>
                 <Table.Td>{whenWords(c.signedAt)}</Table.Td>
                 <Table.Td>
-                  <Anchor component="button" type="button" onClick={() => openPdf(c.pdfUrl)}>
-                    Print {c.decision === 'refuse' ? 'refusal' : 'consent'}
+                  <Anchor
+                    component="button"
+                    type="button"
+                    aria-label={`Print ${c.decision === 'refuse' ? 'refusal' : 'consent'}: ${c.procedure}`}
+                    onClick={() => openPdf(c.pdfUrl)}
+                  >
+                    Print
                   </Anchor>
                 </Table.Td>
               </Table.Tr>
