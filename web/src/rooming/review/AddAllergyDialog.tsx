@@ -34,7 +34,7 @@ export function AddAllergyDialog({
 }) {
   const [form, setForm] = useState<AllergyForm>(EMPTY_ALLERGY_FORM);
   const [substance, setSubstance] = useState('');
-  const catalog = useAllergenSearch('');
+  const catalog = useAllergenSearch(substance.trim());
   const allergens = catalog.data?.allergens ?? [];
   const reactions = catalog.data?.reactions ?? [];
   const chosen = allergens.find((a) => a.display === substance);

@@ -3,7 +3,7 @@
  * fhir/http.ts (session cookie, CSRF header). After a save the patient's cached data is dropped, so the
  * banner's allergies and every panel re-read.
  */
-import { useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { jsonBody, sendJson } from '../../fhir/http';
 import { keys, usePractice } from '../../fhir/queries';
@@ -137,6 +137,8 @@ export function useAllergenSearch(
     queryFn: ({ signal }) =>
       sendJson(`/api/rooming/catalog/allergens?q=${encodeURIComponent(q)}`, { signal }),
     staleTime: 10 * 60_000,
+    // While a new word is looked up, the last answer stays (the chosen entry is found in it).
+    placeholderData: keepPreviousData,
   });
 }
 
@@ -146,6 +148,7 @@ export function useDrugSearch(q: string): UseQueryResult<{ drugs: DrugEntry[] }>
     queryKey: keys.reference(practice, `rooming-drugs:${q}`),
     queryFn: ({ signal }) => sendJson(`/api/rooming/catalog/drugs?q=${encodeURIComponent(q)}`, { signal }),
     staleTime: 10 * 60_000,
+    placeholderData: keepPreviousData,
     enabled: q.trim().length >= 2,
   });
 }
