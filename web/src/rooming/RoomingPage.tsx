@@ -22,6 +22,7 @@ import { ProblemsPanel } from './review/ProblemsPanel';
 import { ScreeningsPanel } from './screenings/ScreeningsPanel';
 import { ChecklistCard } from './screen/ChecklistCard';
 import { NoticesCard } from './screen/NoticesCard';
+import { OtherNotices } from './screen/OtherNotices';
 import { ReadyDialog } from './screen/ReadyDialog';
 import {
   acknowledgeNotice,
@@ -29,6 +30,7 @@ import {
   myNoticesKey,
   roomingScreenKey,
   setChecked,
+  useMyNotices,
   useRoomingScreen,
   type NoticeView,
 } from './screen/roomingApi';
@@ -120,6 +122,8 @@ export default function RoomingPage() {
   const practice = usePractice();
   const queryClient = useQueryClient();
   const screen = useRoomingScreen(encounterId);
+  // A provider linked to a Practitioner also sees their open notices about other visits.
+  const mine = useMyNotices(isProvider && session.user.practitionerId !== undefined);
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<unknown>();
   const [confirming, setConfirming] = useState(false);
@@ -127,6 +131,7 @@ export default function RoomingPage() {
 
   const refresh = useCallback(() => {
     void queryClient.invalidateQueries({ queryKey: roomingScreenKey(practice, encounterId) });
+    void queryClient.invalidateQueries({ queryKey: myNoticesKey(practice) });
   }, [queryClient, practice, encounterId]);
   // The site's flow stream says when a visit there changed (a move, a notice sent or acknowledged): the
   // screen re-reads, so a notice sent from another screen shows at once.
@@ -174,10 +179,8 @@ export default function RoomingPage() {
 
   const onTick = (item: ChecklistItemView, checked: boolean) =>
     void act(`tick:${item.id}`, () => setChecked(encounterId, item.id, checked));
-  const onAcknowledge = (notice: NoticeView) =>
-    void act(notice.id, () => acknowledgeNotice(notice.id)).then(() => {
-      void queryClient.invalidateQueries({ queryKey: myNoticesKey(practice) });
-    });
+  const onAcknowledge = (notice: NoticeView) => void act(notice.id, () => acknowledgeNotice(notice.id));
+  const otherNotices = (mine.data?.notices ?? []).filter((n) => n.encounterId !== encounterId);
   const ready = (reason?: string) =>
     void act('ready', () => markReady(encounterId, reason)).then((ok) => {
       if (ok) {
@@ -235,6 +238,7 @@ export default function RoomingPage() {
               busy={busy}
               onAcknowledge={onAcknowledge}
             />
+            <OtherNotices notices={otherNotices} />
             {sections.map((section) => {
               const Panel = PANELS[section];
               return (
