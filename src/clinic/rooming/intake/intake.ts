@@ -1,4 +1,4 @@
-import type { Extension, Observation, Provenance } from '@medplum/fhirtypes';
+import type { Communication, Extension, Observation, Provenance } from '@medplum/fhirtypes';
 import type { Role } from '../../../auth/accessMatrix.js';
 import { badRequest, conflict, forbidden, notFound } from '../../../fhir/outcome.js';
 import type { RequestContext } from '../../../store/context.js';
@@ -7,7 +7,8 @@ import { assertId, lockCurrent, planCreate, updateIn } from '../../../store/repo
 import { applyWrites } from '../../../store/writes.js';
 import { findReferencing } from '../../flow/visit.js';
 import { authorOf } from '../author.js';
-import { EXT, INTAKE_LOINC, LOINC } from '../model.js';
+import { EXT, INTAKE_LOINC, LOINC, NOTICE_CATEGORY_SYSTEM } from '../model.js';
+import { noticeToProvider } from '../notices.js';
 import { roomingVisitOf, type RoomingVisit } from '../visit.js';
 
 /**
@@ -146,6 +147,28 @@ function entryFor(
   };
 }
 
+/** The visit's open (in-progress) cosign-needed notices. */
+async function openCosignNotices(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  encounterId: string
+): Promise<Communication[]> {
+  const found = await findReferencing<Communication>(
+    conn,
+    ctx,
+    'Communication',
+    'encounter',
+    `Encounter/${encounterId}`
+  );
+  return found.filter(
+    (c) =>
+      c.status === 'in-progress' &&
+      (c.category ?? []).some((k) =>
+        (k.coding ?? []).some((x) => x.system === NOTICE_CATEGORY_SYSTEM && x.code === 'cosign-needed')
+      )
+  );
+}
+
 /** Saves the chief complaint and/or the MA note of a visit (POST /api/rooming/encounters/:id/intake). */
 export function saveIntake(
   db: Database,
@@ -161,6 +184,7 @@ export function saveIntake(
     await lockCurrent(tx, ctx, 'Encounter', encounterId);
     const existing = await intakeOf(tx, ctx, encounterId);
     const saved: Observation[] = [];
+    const newlyAwaiting: Observation[] = [];
     for (const kind of Object.keys(INTAKE_KINDS) as IntakeKind[]) {
       const text = req[kind];
       if (text === undefined) continue;
@@ -170,13 +194,34 @@ export function saveIntake(
         continue;
       }
       const next = entryFor(visit, ctx, kind, text, previous, now);
+      let written: Observation;
       if (previous?.id) {
-        // Locks the row: two MAs saving at once write two versions in turn, not one over the other.
-        saved.push((await updateIn(tx, ctx, 'Observation', previous.id, next)).resource as Observation);
+        written = (await updateIn(tx, ctx, 'Observation', previous.id, next)).resource as Observation;
       } else {
         const write = planCreate(next);
         await applyWrites(tx, ctx, [write]);
-        saved.push(write.content as Observation);
+        written = write.content as Observation;
+      }
+      saved.push(written);
+      if (awaitsCosign(written) && !(previous && awaitsCosign(previous))) newlyAwaiting.push(written);
+    }
+    // One open "cosign-needed" notice per visit tells the provider (and every flow board) there is
+    // something to sign; it closes when the last entry of the visit is signed (signIntake).
+    if (newlyAwaiting.length > 0 && visit.providerId) {
+      const open = await openCosignNotices(tx, ctx, encounterId);
+      if (open.length === 0) {
+        await noticeToProvider(
+          tx,
+          ctx,
+          visit,
+          {
+            kind: 'cosign-needed',
+            priority: 'routine',
+            text: 'Intake entries await your co-signature',
+            about: newlyAwaiting.map((o) => ({ reference: `Observation/${o.id}` })),
+          },
+          now
+        );
       }
     }
     return saved;
@@ -317,6 +362,18 @@ export function signIntake(
     };
     const write = planCreate(provenance);
     await applyWrites(tx, ctx, [write]);
+    const encounterId = signed.encounter?.reference?.startsWith('Encounter/')
+      ? signed.encounter.reference.slice('Encounter/'.length)
+      : undefined;
+    if (encounterId && (await intakeOf(tx, ctx, encounterId)).every((o) => !awaitsCosign(o))) {
+      for (const notice of await openCosignNotices(tx, ctx, encounterId)) {
+        await updateIn(tx, ctx, 'Communication', notice.id as string, {
+          ...notice,
+          status: 'completed',
+          received: at,
+        });
+      }
+    }
     return { observation: signed, provenance: write.content as Provenance };
   });
 }

@@ -101,6 +101,23 @@ describe.each(testEngines())('rooming intake, education, care gaps, huddle [%s]'
     const note = (await fhir(h.app, ctx, { method: 'GET', url: `Observation/${noteId}` })).body;
     expect(note.code.coding[0].code).toBe('34109-9');
 
+    // One open routine "cosign-needed" notice to the visit's provider, without the text of the entries.
+    const openNotices = async () =>
+      (
+        await fhir(h.app, ctx, {
+          method: 'GET',
+          url: `Communication?encounter=Encounter/${encounterId}&status=in-progress`,
+        })
+      ).body.entry?.map((e: { resource: unknown }) => e.resource) ?? [];
+    const notices = await openNotices();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({
+      priority: 'routine',
+      category: [{ coding: [{ system: 'urn:medassist:notice', code: 'cosign-needed' }] }],
+      recipient: [{ reference: `Practitioner/${PROVIDER}` }],
+      payload: [{ contentString: 'Intake entries await your co-signature' }],
+    });
+
     // Only providers sign, and only providers see the queue.
     expect((await post(h.app, ma, `/api/rooming/cosign/${ccId}/sign`, {})).status).toBe(403);
     expect((await get(h.app, ma, '/api/rooming/cosign')).status).toBe(403);
@@ -170,6 +187,11 @@ describe.each(testEngines())('rooming intake, education, care gaps, huddle [%s]'
     expect(resigned.body.provenance.target[0].reference).toBe(`Observation/${ccId}/_history/4`);
     // Still one chief complaint for the visit: edits are versions, not new records.
     expect(await intakeCount(ctx)).toBe(2);
+    // The note still waits, so the one notice stays open; signing the note closes it.
+    expect(await openNotices()).toHaveLength(1);
+    expect((await post(h.app, provider, `/api/rooming/cosign/${noteId}/sign`, {})).status).toBe(200);
+    expect(await openNotices()).toHaveLength(0);
+    expect((await get(h.app, provider, '/api/rooming/cosign')).body.items).toEqual([]);
   });
 
   it('two first saves of a visit at once make one chief complaint with two versions', async () => {
