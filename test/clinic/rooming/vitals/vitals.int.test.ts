@@ -295,6 +295,26 @@ describe.each(testEngines())('vital signs [%s]', (engine) => {
     const saved = await observations(ctx, 'enc-infant');
     expect(saved.map(codeOf)).toContain('9843-4');
     expect(saved.map(codeOf)).not.toContain('39156-5');
+    // Growth percentiles (part B's CDC LMS): weight-for-length and head circumference-for-age under 36
+    // months, each an Observation in % derived from the measurements it came from.
+    const by = (list: Obs[], code: string) => list.find((o) => codeOf(o) === code) as Obs;
+    const wfl = by(saved, '77606-2');
+    const hc = by(saved, '8289-1');
+    for (const p of [wfl, hc]) {
+      expect(p.valueQuantity).toMatchObject({ code: '%', system: UCUM });
+      expect(p.valueQuantity?.value).toBeGreaterThan(0);
+      expect(p.valueQuantity?.value).toBeLessThan(100);
+    }
+    expect(wfl.derivedFrom).toEqual([
+      { reference: `Observation/${by(saved, '29463-7').id}` },
+      { reference: `Observation/${by(saved, '8302-2').id}` },
+    ]);
+    expect(hc.derivedFrom).toEqual([{ reference: `Observation/${by(saved, '9843-4').id}` }]);
+    // The 5-year-old: BMI-for-age (2-20 years) derived from this visit's BMI.
+    const childSaved = await observations(ctx, 'enc-child');
+    expect(by(childSaved, '59576-9').derivedFrom).toEqual([
+      { reference: `Observation/${by(childSaved, '39156-5').id}` },
+    ]);
     void INFANT;
     void CHILD;
   });
