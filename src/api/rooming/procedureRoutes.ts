@@ -18,8 +18,8 @@ import { auditShown, roomingContext, sendPdf, type RoomingRouteEnv } from './com
 
 /** Two signatures (PNG, 200 KB each) as base64 in JSON, with room for the text. */
 const CONSENT_BODY_LIMIT = 1024 * 1024;
-/** Up to three photos of 2 MB each as base64 (4/3 of their size), with room for the rest. */
-const WOUND_BODY_LIMIT = 9 * 1024 * 1024;
+/** Up to three photos of 768 KB each as base64 (1 MB each), with room for a larger photo to be refused by name. */
+const WOUND_BODY_LIMIT = 4 * 1024 * 1024;
 
 /**
  * Procedure consent, procedures and wounds are clinical records: the front desk (which may otherwise write

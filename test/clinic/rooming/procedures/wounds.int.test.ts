@@ -168,6 +168,24 @@ for (const engine of testEngines()) {
       expect(await countOf(h.app, ctx, 'Media')).toBe(0);
     });
 
+    it("a photo of 768 KB is stored (its base64 is exactly the store's 1 MB string limit); one byte more is a 400", async () => {
+      clock = new Date();
+      const ctx = await newPractice(h.db, 'wound');
+      const { encounterId, ma } = await procedureVisit(h.app, h.db, ctx, clock);
+      const url = `/api/rooming/encounters/${encounterId}/wounds`;
+      const good = { bodySite: { text: 'Shin' }, lengthMm: 5, widthMm: 5 };
+      // 786,432 bytes -> 786,432 / 3 x 4 = 1,048,576 base64 characters = 1 MB.
+      const fits = await post(h.app, ma, url, { ...good, photos: [dataUrl(jpeg(768 * 1024), 'image/jpeg')] });
+      expect(fits.status, fits.text.slice(0, 300)).toBe(201);
+      const over = await post(h.app, ma, url, {
+        ...good,
+        photos: [dataUrl(jpeg(768 * 1024 + 1), 'image/jpeg')],
+      });
+      expect(over.status).toBe(400);
+      expect(over.body.issue[0].expression).toEqual(['photos[0]']);
+      expect(await countOf(h.app, ctx, 'Media')).toBe(1);
+    });
+
     it('the front desk gets 403 on wounds and photos', async () => {
       clock = new Date();
       const ctx = await newPractice(h.db, 'wound');
