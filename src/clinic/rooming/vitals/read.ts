@@ -118,6 +118,19 @@ export function readingOf(obs: Observation): VitalReading {
   return reading;
 }
 
+/** The order a set is shown in: as the form asks for the signs, derived values last. */
+const SIGN_ORDER = [
+  ...['bloodPressure', 'heartRate', 'respiratoryRate', 'temperature', 'oxygenSaturation'],
+  ...['height', 'weight', 'headCircumference', 'pain', 'bmi'],
+  ...Object.keys(GROWTH_LOINC),
+];
+
+function signRank(obs: Observation): number {
+  const code = obs.code.coding?.find((c) => c.system === LOINC)?.code ?? '';
+  const rank = SIGN_ORDER.indexOf(SIGN_BY_LOINC[code] ?? '');
+  return rank < 0 ? SIGN_ORDER.length : rank;
+}
+
 const isVital = (obs: Observation): boolean =>
   (obs.category ?? []).some((c) => (c.coding ?? []).some((k) => k.code === 'vital-signs'));
 
@@ -139,6 +152,7 @@ export async function encounterVitals(
     .sort(
       (a, b) =>
         (a.effectiveDateTime ?? '').localeCompare(b.effectiveDateTime ?? '') ||
+        signRank(a) - signRank(b) ||
         (a.id ?? '').localeCompare(b.id ?? '')
     );
 }

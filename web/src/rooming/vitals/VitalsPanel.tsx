@@ -72,7 +72,7 @@ function FlagTag({ flag }: { flag: Flag | undefined }) {
 }
 
 function num(value: string | number | bigint): string {
-  return typeof value === "string" ? value : String(value);
+  return typeof value === 'string' ? value : String(value);
 }
 
 /** The visit's readings with their flags. */
@@ -340,7 +340,7 @@ export function VitalsPanel({ visit, onSaved }: RoomingPanelProps) {
               suffix=" %"
               hideControls
               allowDecimal={false}
-              w={140}
+              w={160}
               value={form.spo2}
               onChange={(v) => set('spo2', num(v))}
               error={fieldError('oxygenSaturation.value')}
@@ -409,7 +409,7 @@ export function VitalsPanel({ visit, onSaved }: RoomingPanelProps) {
                   label="Weight (oz)"
                   hideControls
                   decimalScale={1}
-                  w={90}
+                  w={100}
                   value={form.weightOz}
                   onChange={(v) => set('weightOz', num(v))}
                   error={fieldError('weight.oz')}
