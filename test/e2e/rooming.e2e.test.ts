@@ -258,11 +258,17 @@ describe('rooming and the hand-off to the provider', () => {
         .waitFor({ timeout: 15_000 });
       await expect.poll(() => itemDone(page, 'vitals'), { timeout: 10_000 }).toBe(true);
       await expect.poll(() => itemDone(page, 'pain'), { timeout: 10_000 }).toBe(true);
-      // The screen's notices list the urgent one.
+      // The screen's notices list the urgent one (its text carries no values) ...
       await section(page, 'Notices to the provider')
         .getByText('Critical vital sign')
         .first()
         .waitFor({ timeout: 35_000 });
+      // ... and the MA's flow board (another tab) shows the visit's urgent notice, without its text.
+      const board = await b.context.newPage();
+      await openBoard(board);
+      await rowOf(board, appointmentId).getByTestId('urgent-notice').waitFor({ timeout: LIVE_MS });
+      expect(await rowOf(board, appointmentId).innerText()).not.toContain('Critical vital sign');
+      await board.close();
 
       // ---- Allergies reviewed, medications reconciled.
       const allergies = section(page, 'Allergies');
