@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import type { Bundle, Location, Patient } from '@medplum/fhirtypes';
+import type { Bundle, Location, Media, Patient } from '@medplum/fhirtypes';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, ORIGIN, SESSION_COOKIE, fhirGet, matches, useBrowser } from './helpers.js';
@@ -96,8 +96,8 @@ async function checkedInProcedureVisit(patient: Patient): Promise<string> {
   return checkedIn.encounter.id;
 }
 
-/** A small greyscale PNG built by hand (RFC 2083), for the wound photo. */
-function photoPng(): Buffer {
+/** A greyscale PNG built by hand (RFC 2083), for the wound photo; `noisy` makes it big (noise does not compress). */
+function photoPng(w = 64, h = 48, noisy = false): Buffer {
   const table = Array.from({ length: 256 }, (_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -116,14 +116,18 @@ function photoPng(): Buffer {
     sum.writeUInt32BE(crc(body));
     return Buffer.concat([len, body, sum]);
   };
-  const [w, h] = [64, 48];
   const header = Buffer.alloc(13);
   header.writeUInt32BE(w, 0);
   header.writeUInt32BE(h, 4);
   header.set([8, 0, 0, 0, 0], 8);
   const rows = Buffer.concat(
     Array.from({ length: h }, (_, y) =>
-      Buffer.from([0, ...Array.from({ length: w }, (_, x) => (x * 3 + y * 2) % 256)])
+      Buffer.from([
+        0,
+        ...Array.from({ length: w }, (_, x) =>
+          noisy ? Math.floor(Math.random() * 256) : (x * 3 + y * 2) % 256
+        ),
+      ])
     )
   );
   return Buffer.concat([
@@ -232,12 +236,27 @@ describe('procedure consent, assistance and wounds on the rooming screen', () =>
       await page.getByRole('option', { name: /^Lower leg/ }).click();
       await wound.getByRole('textbox', { name: /^Length \(mm\)/ }).fill('15');
       await wound.getByRole('textbox', { name: /^Width \(mm\)/ }).fill('8');
+      // A photo too big to store as picked (1400 x 1000 of noise: about 1.4 MB): the screen shrinks it to a JPEG.
+      const big = photoPng(1400, 1000, true);
+      expect(big.length).toBeGreaterThan(768 * 1024);
+      await wound
+        .locator('input[type="file"]')
+        .setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: big });
+      await wound.getByRole('img', { name: /Photo to upload 1/ }).waitFor({ timeout: 20_000 });
       await wound.getByRole('button', { name: 'Save wound' }).click();
       await expect
         .poll(async () => (await history.getByRole('row').count()) - 1, { timeout: 15_000 })
         .toBe(2);
       expect(await history.getByLabel('Change since previous: −40%').count()).toBe(1);
-      expect(await page.getByRole('img', { name: /^Wound photo 1/ }).count()).toBe(1);
+      // One photo per measurement, side by side; the second was sent as a JPEG under 768 KB.
+      expect(await page.getByRole('img', { name: /^Wound photo 1/ }).count()).toBe(2);
+      const media = matches<Media>(
+        await fhirGet<Bundle>(`Media?encounter=Encounter/${encounterId}&_count=10`)
+      );
+      expect(media.map((m) => m.content.contentType).sort()).toEqual(['image/jpeg', 'image/png']);
+      const jpegSize = media.find((m) => m.content.contentType === 'image/jpeg')?.content.size ?? 0;
+      expect(jpegSize).toBeGreaterThan(0);
+      expect(jpegSize).toBeLessThanOrEqual(768 * 1024);
       await page.getByRole('heading', { name: 'Wound history', exact: true }).scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.resolve('artifacts/e2e/rooming-procedures.png'), fullPage: true });
     }

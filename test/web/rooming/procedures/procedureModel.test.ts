@@ -5,6 +5,7 @@ import {
   changeWords,
   codedOf,
   emptySupply,
+  fitWithin,
   parseMm,
   photoProblem,
   sizeWords,
@@ -49,19 +50,29 @@ describe('change in area', () => {
 });
 
 describe('photos before upload', () => {
-  it('takes JPEG and PNG up to 2 MB', () => {
-    expect(photoProblem({ name: 'a.jpg', type: 'image/jpeg', size: 2 * 1024 * 1024 })).toBeUndefined();
+  it('takes JPEG and PNG up to 10 MB (shrunk before sending)', () => {
+    expect(photoProblem({ name: 'a.jpg', type: 'image/jpeg', size: 10 * 1024 * 1024 })).toBeUndefined();
     expect(photoProblem({ name: 'a.png', type: 'image/png', size: 10 })).toBeUndefined();
   });
 
   it('names the file that is too large or not a photo', () => {
-    // 3,145,728 bytes = 3.0 MB.
-    expect(photoProblem({ name: 'big.jpg', type: 'image/jpeg', size: 3 * 1024 * 1024 })).toBe(
-      'big.jpg is larger than 2 MB (3.0 MB)'
+    // 12,582,912 bytes = 12.0 MB.
+    expect(photoProblem({ name: 'big.jpg', type: 'image/jpeg', size: 12 * 1024 * 1024 })).toBe(
+      'big.jpg is larger than 10 MB (12.0 MB)'
     );
     expect(photoProblem({ name: 'scan.pdf', type: 'application/pdf', size: 10 })).toBe(
       'scan.pdf is not a JPEG or PNG photo'
     );
+  });
+});
+
+describe('shrinking a photo', () => {
+  it('scales the longer side down to the limit, keeping the shape; never up', () => {
+    // 4032 x 3024 (a phone photo) into 1600: scale 1600/4032, height 3024 x 0.3968... = 1200.
+    expect(fitWithin(4032, 3024, 1600)).toEqual({ width: 1600, height: 1200 });
+    // Portrait 3000 x 4000 into 800: 600 x 800.
+    expect(fitWithin(3000, 4000, 800)).toEqual({ width: 600, height: 800 });
+    expect(fitWithin(640, 480, 1600)).toEqual({ width: 640, height: 480 });
   });
 });
 

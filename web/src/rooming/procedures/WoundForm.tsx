@@ -20,9 +20,9 @@ import { fieldErrorMessage } from '../../ui/FieldError';
 import { FormErrors } from '../../ui/FormErrors';
 import { useAction } from '../../ui/useAction';
 import type { RoomingVisitView } from '../types';
+import { shrinkPhoto, type PickedPhoto } from './shrinkPhoto';
 import { areaOf, codedOf, MAX_PHOTOS, parseMm, photoProblem } from './procedureModel';
 import {
-  readPhoto,
   saveWound,
   useProcedureCatalog,
   useWoundSeries,
@@ -48,7 +48,7 @@ const FIELDS = [
   'photos[2]',
 ];
 
-type Photo = Awaited<ReturnType<typeof readPhoto>>;
+type Photo = PickedPhoto;
 
 /** One wound measurement: a new wound (body site) or a wound followed from an earlier visit, size, description, photos. */
 export function WoundForm({ visit, onSaved }: { visit: RoomingVisitView; onSaved?: () => void }) {
@@ -83,8 +83,12 @@ export function WoundForm({ visit, onSaved }: { visit: RoomingVisitView; onSaved
     if (problems.length) setPhotoError(problems.join('; '));
     const ok = files.filter((f) => !photoProblem(f)).slice(0, room);
     if (files.length - problems.length > room) setPhotoError(`At most ${MAX_PHOTOS} photos a measurement`);
-    const read = await Promise.all(ok.map(readPhoto));
-    setPhotos((list) => [...list, ...read]);
+    try {
+      const read = await Promise.all(ok.map(shrinkPhoto));
+      setPhotos((list) => [...list, ...read]);
+    } catch (err) {
+      setPhotoError(err instanceof Error ? err.message : 'The photo could not be read');
+    }
   }
 
   async function onSubmit(event: FormEvent) {

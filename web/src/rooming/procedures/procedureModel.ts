@@ -1,7 +1,10 @@
 /** Pure helpers of the procedure, consent and wound forms (tested in test/web/rooming/procedures). */
 
-/** The server's limits, checked here too so the MA hears at once (docs/rooming/procedures.md). */
-export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
+/**
+ * The largest photo the MA may pick (it is shrunk before sending: shrinkPhoto.ts), and how many a measurement
+ * takes (the server's limit, docs/rooming/procedures.md).
+ */
+export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 export const MAX_PHOTOS = 3;
 export const PHOTO_TYPES = ['image/jpeg', 'image/png'] as const;
 
@@ -11,9 +14,15 @@ export function photoProblem(file: { type: string; size: number; name: string })
     return `${file.name} is not a JPEG or PNG photo`;
   }
   if (file.size > MAX_PHOTO_BYTES) {
-    return `${file.name} is larger than 2 MB (${(file.size / 1024 / 1024).toFixed(1)} MB)`;
+    return `${file.name} is larger than 10 MB (${(file.size / 1024 / 1024).toFixed(1)} MB)`;
   }
   return undefined;
+}
+
+/** A width x height scaled (never up) so its longer side is at most `maxSide`, in whole pixels. */
+export function fitWithin(width: number, height: number, maxSide: number): { width: number; height: number } {
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
 /**
