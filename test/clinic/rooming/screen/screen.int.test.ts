@@ -448,6 +448,22 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
     expect(sent.body.entry[0].resource.payload[0].contentString).toBe('Ready for provider: rooming complete');
   });
 
+  it('two MAs press ready at once: one moves the visit, the other gets 409, one notice', async () => {
+    const { ctx, ma, encounterId } = await roomedVisit(h.app, h.db);
+    const second = await signedInUser(h.db, ctx, ['medical-assistant']);
+    const answers = await Promise.all(
+      [ma, second].map((who) =>
+        post(h.app, who, `/api/rooming/encounters/${encounterId}/ready`, { incomplete: 'Provider asked' })
+      )
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const sent = await fhir(h.app, ctx, {
+      method: 'GET',
+      url: `Communication?encounter=Encounter/${encounterId}&_summary=count`,
+    });
+    expect(sent.body.total).toBe(1);
+  });
+
   it('urgent notices count in red on the board; the front desk gets 403; unknown 404; restricted charts hidden', async () => {
     const { ctx, ma, desk, encounterId } = await roomedVisit(h.app, h.db);
     const notice = (encounter: string, patientId: string, priority: string) => ({
