@@ -140,9 +140,7 @@ function quantity(value: number, code: string, unit = code): Quantity {
 function measuredQuantity(m: Measured): Quantity {
   const q = quantity(m.value, m.code, m.unit);
   // The value as the MA typed it (model.ts AS_ENTERED_URL), when it is not already the canonical one.
-  return m.imperial || m.asEntered !== `${m.value} ${m.unit}`
-    ? { ...q, extension: [{ url: AS_ENTERED_URL, valueString: m.asEntered }] }
-    : q;
+  return m.converted ? { ...q, extension: [{ url: AS_ENTERED_URL, valueString: m.asEntered }] } : q;
 }
 
 function interpretation(flag: Flag): CodeableConcept[] {

@@ -81,6 +81,8 @@ export interface Measured {
   asEntered: string;
   /** Whether the entry was in imperial units. */
   imperial: boolean;
+  /** Whether the value was converted (imperial, or grams): only then is the entry kept next to it. */
+  converted: boolean;
 }
 
 /** Length units the MA may type for height and head circumference. */
@@ -96,7 +98,14 @@ export type TemperatureUnit = 'Cel' | '[degF]';
  */
 export function lengthInCm(entry: LengthEntry): Measured {
   if ('cm' in entry && entry.cm !== undefined) {
-    return { value: entry.cm, code: 'cm', unit: 'cm', asEntered: `${entry.cm} cm`, imperial: false };
+    return {
+      value: entry.cm,
+      code: 'cm',
+      unit: 'cm',
+      asEntered: `${entry.cm} cm`,
+      imperial: false,
+      converted: false,
+    };
   }
   const e = entry as { ft?: number; in?: number };
   const ft = e.ft ?? 0;
@@ -104,7 +113,7 @@ export function lengthInCm(entry: LengthEntry): Measured {
   const totalInches = roundTo(ft * 12 + inches, decimalsOf(inches));
   const cm = roundTripDigits(totalInches, '[in_i]', convert(totalInches, '[in_i]', 'cm'), 'cm', 2);
   const words = e.ft !== undefined ? `${ft} ft ${inches} in` : `${inches} in`;
-  return { value: cm, code: 'cm', unit: 'cm', asEntered: words, imperial: true };
+  return { value: cm, code: 'cm', unit: 'cm', asEntered: words, imperial: true, converted: true };
 }
 
 /**
@@ -114,11 +123,18 @@ export function lengthInCm(entry: LengthEntry): Measured {
  */
 export function weightInKg(entry: WeightEntry): Measured {
   if ('kg' in entry && entry.kg !== undefined) {
-    return { value: entry.kg, code: 'kg', unit: 'kg', asEntered: `${entry.kg} kg`, imperial: false };
+    return {
+      value: entry.kg,
+      code: 'kg',
+      unit: 'kg',
+      asEntered: `${entry.kg} kg`,
+      imperial: false,
+      converted: false,
+    };
   }
   if ('g' in entry && entry.g !== undefined) {
     const kg = roundTripDigits(entry.g, 'g', convert(entry.g, 'g', 'kg'), 'kg', 3);
-    return { value: kg, code: 'kg', unit: 'kg', asEntered: `${entry.g} g`, imperial: false };
+    return { value: kg, code: 'kg', unit: 'kg', asEntered: `${entry.g} g`, imperial: false, converted: true };
   }
   const e = entry as { lb?: number; oz?: number };
   const lb = e.lb ?? 0;
@@ -130,16 +146,16 @@ export function weightInKg(entry: WeightEntry): Measured {
       ? roundTripDigits(roundTo(lb * 16 + oz, decimalsOf(oz)), '[oz_av]', kgExact, 'kg', 4)
       : roundTripDigits(lb, '[lb_av]', kgExact, 'kg', 4);
   const words = e.oz !== undefined ? (e.lb !== undefined ? `${lb} lb ${oz} oz` : `${oz} oz`) : `${lb} lb`;
-  return { value: kg, code: 'kg', unit: 'kg', asEntered: words, imperial: true };
+  return { value: kg, code: 'kg', unit: 'kg', asEntered: words, imperial: true, converted: true };
 }
 
 /** A temperature in Cel: [degF] -> Cel through ucum-lhc (98.6 °F = (98.6 - 32) x 5/9 = 37.0 °C). */
 export function temperatureInCel(value: number, unit: TemperatureUnit): Measured {
   if (unit === 'Cel') {
-    return { value, code: 'Cel', unit: 'Cel', asEntered: `${value} °C`, imperial: false };
+    return { value, code: 'Cel', unit: 'Cel', asEntered: `${value} °C`, imperial: false, converted: false };
   }
   const cel = roundTripDigits(value, '[degF]', convert(value, '[degF]', 'Cel'), 'Cel', 1);
-  return { value: cel, code: 'Cel', unit: 'Cel', asEntered: `${value} °F`, imperial: true };
+  return { value: cel, code: 'Cel', unit: 'Cel', asEntered: `${value} °F`, imperial: true, converted: true };
 }
 
 /** BMI = kg / m², one decimal (the R4 bmi profile's kg/m2). 68.0389 / 1.7018² = 23.49 -> 23.5. */

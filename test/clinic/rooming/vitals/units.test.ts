@@ -16,6 +16,7 @@ describe('vital-sign units (ucum-lhc)', () => {
       unit: 'cm',
       asEntered: '5 ft 7 in',
       imperial: true,
+      converted: true,
     });
     // 67.5 in x 2.54 = 171.45 cm (exact); 6 ft 0 in = 72 in = 182.88 cm.
     expect(lengthInCm({ in: 67.5 }).value).toBe(171.45);
@@ -46,7 +47,7 @@ describe('vital-sign units (ucum-lhc)', () => {
 
   it('weight in kg and grams', () => {
     expect(weightInKg({ kg: 72.5 })).toMatchObject({ value: 72.5, imperial: false, asEntered: '72.5 kg' });
-    expect(weightInKg({ g: 3450 }).value).toBe(3.45);
+    expect(weightInKg({ g: 3450 })).toMatchObject({ value: 3.45, asEntered: '3450 g', converted: true });
   });
 
   it('temperature: 98.6 °F = (98.6 - 32) x 5/9 = 37.0 °C; 98.7 °F = 37.0556 -> 37.06 (37.1 would read back 98.8)', () => {
@@ -54,7 +55,7 @@ describe('vital-sign units (ucum-lhc)', () => {
     expect(temperatureInCel(98.7, '[degF]').value).toBe(37.06);
     // 100.4 °F = 68.4 x 5/9 = 38.0 °C.
     expect(temperatureInCel(100.4, '[degF]').value).toBe(38);
-    expect(temperatureInCel(36.8, 'Cel')).toMatchObject({ value: 36.8, imperial: false });
+    expect(temperatureInCel(36.8, 'Cel')).toMatchObject({ value: 36.8, imperial: false, converted: false });
   });
 
   it('BMI: 68.0389 / 1.7018^2 = 68.0389 / 2.89612324 = 23.493 -> 23.5', () => {

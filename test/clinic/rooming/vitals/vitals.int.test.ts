@@ -164,6 +164,7 @@ describe.each(testEngines())('vital signs [%s]', (engine) => {
         { systolic: 146, diastolic: 92, position: 'standing', arm: 'right' },
       ],
       oxygenSaturation: { value: 93, oxygenFlow: 2 },
+      temperature: { value: 36.8, unit: 'Cel' },
     });
     expect(res.status, res.text).toBe(201);
     const saved = await observations(ctx, 'enc-adult');
@@ -171,6 +172,14 @@ describe.each(testEngines())('vital signs [%s]', (engine) => {
     const spo2 = saved.find((o) => codeOf(o) === '2708-6') as Obs;
     expect(spo2.component?.[0].code.coding[0].code).toBe('3151-8');
     expect(spo2.component?.[0].valueQuantity).toMatchObject({ value: 2, code: 'L/min' });
+    // Typed in the canonical unit: stored as typed, no as-entered note.
+    const temperature = saved.find((o) => codeOf(o) === '8310-5') as Obs;
+    expect(temperature.valueQuantity).toEqual({
+      value: 36.8,
+      unit: 'Cel',
+      system: UCUM,
+      code: 'Cel',
+    });
     // 93% is below 95: L, not critical (critical below 90).
     expect(res.body.repeatAdvised).toBe(false);
   });
