@@ -271,6 +271,18 @@ describe.each(testEngines())('vital signs [%s]', (engine) => {
     expect(text).not.toMatch(/186|124|182|88/);
   });
 
+  it('two critical saves at once for one visit send one notice (saves serialize on the Encounter)', async () => {
+    const { ctx, ma } = await setUp();
+    const both = await Promise.all([
+      post(h.app, ma, URL('enc-adult'), { oxygenSaturation: { value: 85 } }),
+      post(h.app, ma, URL('enc-adult'), { oxygenSaturation: { value: 86 } }),
+    ]);
+    expect(both.map((r) => r.status)).toEqual([201, 201]);
+    expect(both.every((r) => r.body.repeatAdvised)).toBe(true);
+    expect(both.map((r) => r.body.notices.length).sort()).toEqual([0, 1]);
+    expect(await countOf(h.app, ctx, 'Communication')).toBe(1);
+  });
+
   it('children: age-specific flags, head circumference under 3, no BMI under 2', async () => {
     const { ctx, ma } = await setUp();
     // A 5-year-old boy: HR 150 is H (child 75-120), not critical (from 161).
