@@ -7,9 +7,12 @@
  * The visit is booked (lead MA, overbooked so the test runs at any hour) and checked in (front desk) through
  * the API; demo patients 200-219 are this file's.
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { Bundle, Location, Media, Patient } from '@medplum/fhirtypes';
+import type { AxeResults } from 'axe-core';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, ORIGIN, SESSION_COOKIE, fhirGet, matches, useBrowser } from './helpers.js';
@@ -163,6 +166,25 @@ async function choose(page: Page, scope: Locator, label: RegExp, option: string)
   await wanted.click();
 }
 
+/**
+ * axe-core on this part's sections only (the rest of the rooming screen belongs to other parts, which check
+ * their own): serious and critical violations, soft like helpers.ts expectAccessible.
+ */
+async function expectSectionAccessible(page: Page, selector: string, label: string): Promise<void> {
+  await page.evaluate(fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  const results = await page.evaluate(
+    (sel) =>
+      (window as unknown as { axe: { run: (context: unknown) => Promise<AxeResults> } }).axe.run(
+        document.querySelector(sel)
+      ),
+    selector
+  );
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect.soft(serious, `axe violations on ${label}`).toEqual([]);
+}
+
 describe('procedure consent, assistance and wounds on the rooming screen', () => {
   const b = useBrowser({ viewport: { width: 1440, height: 1100 } });
 
@@ -205,6 +227,7 @@ describe('procedure consent, assistance and wounds on the rooming screen', () =>
         return { type: res.headers.get('content-type'), head: String.fromCharCode(...bytes.slice(0, 5)) };
       }, encounterId);
       expect(pdf).toEqual({ type: 'application/pdf', head: '%PDF-' });
+      await expectSectionAccessible(page, '#rooming-consent', 'the consent section');
 
       // Procedure assistance with a supply, under the consent.
       const assist = page.getByRole('form', { name: 'Procedure assistance' });
@@ -257,6 +280,7 @@ describe('procedure consent, assistance and wounds on the rooming screen', () =>
       const jpegSize = media.find((m) => m.content.contentType === 'image/jpeg')?.content.size ?? 0;
       expect(jpegSize).toBeGreaterThan(0);
       expect(jpegSize).toBeLessThanOrEqual(768 * 1024);
+      await expectSectionAccessible(page, '#rooming-procedure', 'the procedure and wound section');
       await page.getByRole('heading', { name: 'Wound history', exact: true }).scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.resolve('artifacts/e2e/rooming-procedures.png'), fullPage: true });
     }

@@ -83,7 +83,7 @@ export function AssistForm({ visit, onSaved }: { visit: RoomingVisitView; onSave
         </Title>
         <FormErrors error={action.error} fields={FIELDS} />
         {done && (
-          <Text role="status" c="green.9" size="sm">
+          <Text role="status" c="teal.9" size="sm">
             {done} recorded, you as assistant.
           </Text>
         )}

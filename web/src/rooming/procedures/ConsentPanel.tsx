@@ -148,7 +148,12 @@ export function ConsentPanel({ visit, onSaved }: RoomingPanelProps) {
       {saved && (
         <Alert
           color={saved.decision === 'refuse' ? 'red' : 'green'}
-          title={saved.decision === 'refuse' ? 'Refusal recorded' : 'Consent recorded'}
+          title={
+            // Dark text on the tint: the alert's own title colour is too light on green (axe color-contrast).
+            <Text span fw={700} c="dark.9">
+              {saved.decision === 'refuse' ? 'Refusal recorded' : 'Consent recorded'}
+            </Text>
+          }
         >
           <Button
             leftSection={<IconPrinter size={16} />}
