@@ -311,11 +311,13 @@ describe('rooming and the hand-off to the provider', () => {
       await page.screenshot({ path: path.join(ARTIFACTS, 'rooming-screen-full.png'), fullPage: true });
 
       // ---- Ready for provider: items still open (the pharmacy, screenings other than the PHQ-2) ask for a reason.
-      await page.getByRole('button', { name: 'Ready for provider' }).click();
+      // From the keyboard: the button takes Enter, the dialog opens with the reason field focused.
+      await page.getByRole('button', { name: 'Ready for provider' }).focus();
+      await page.keyboard.press('Enter');
       const confirm = page.getByRole('dialog', { name: 'Ready for provider with items open' });
-      await confirm
-        .getByRole('textbox', { name: /^Reason/ })
-        .fill('Blood pressure critical: provider to see now');
+      const reason = confirm.getByRole('textbox', { name: /^Reason/ });
+      await expect.poll(() => reason.evaluate((el) => el === document.activeElement)).toBe(true);
+      await page.keyboard.type('Blood pressure critical: provider to see now');
       await expectAccessible(page, 'the ready-for-provider dialog');
       const readyPosted = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/ready'));
       await confirm.getByRole('button', { name: 'Send to provider' }).click();
