@@ -283,6 +283,12 @@ describe('procedure consent, assistance and wounds on the rooming screen', () =>
       await expectSectionAccessible(page, '#rooming-procedure', 'the procedure and wound section');
       await page.getByRole('heading', { name: 'Wound history', exact: true }).scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.resolve('artifacts/e2e/rooming-procedures.png'), fullPage: true });
+      await page
+        .locator('#rooming-procedure')
+        .screenshot({ path: path.resolve('artifacts/e2e/rooming-procedures-wounds.png') });
+      await page
+        .locator('#rooming-consent')
+        .screenshot({ path: path.resolve('artifacts/e2e/rooming-procedures-consent.png') });
     }
   );
 });

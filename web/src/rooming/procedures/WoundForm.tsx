@@ -189,7 +189,7 @@ export function WoundForm({ visit, onSaved }: { visit: RoomingVisitView; onSaved
         )}
         <Group align="flex-end" gap="sm">
           <TextInput
-            w={110}
+            w={130}
             label="Length (mm)"
             inputMode="decimal"
             required
@@ -198,7 +198,7 @@ export function WoundForm({ visit, onSaved }: { visit: RoomingVisitView; onSaved
             error={e('lengthMm') ?? (Number.isNaN(l) ? 'Not a number' : undefined)}
           />
           <TextInput
-            w={110}
+            w={130}
             label="Width (mm)"
             inputMode="decimal"
             required
@@ -207,7 +207,7 @@ export function WoundForm({ visit, onSaved }: { visit: RoomingVisitView; onSaved
             error={e('widthMm') ?? (Number.isNaN(w) ? 'Not a number' : undefined)}
           />
           <TextInput
-            w={110}
+            w={130}
             label="Depth (mm)"
             inputMode="decimal"
             value={depth}
