@@ -54,6 +54,16 @@ const expected = [
   ['reminders over SMTP on PGlite', (t) => t.file.includes('reminders/outbox.int') && on(t, 'pglite')],
   ['reminders over SMTP on PostgreSQL', (t) => t.file.includes('reminders/outbox.int') && on(t, 'postgres')],
   ['live flow board across two processes', (t) => t.file.includes('flowLive.int')],
+  // Rooming and the chart (issue 6): each part's workflows on both engines, the journey and growth chart.
+  ...['screen', 'vitals', 'growth', 'review', 'screenings', 'procedures', 'intake'].flatMap((part) => [
+    [`rooming ${part} on PGlite`, (t) => t.file.includes(`/test/clinic/rooming/${part}/`) && on(t, 'pglite')],
+    [
+      `rooming ${part} on PostgreSQL`,
+      (t) => t.file.includes(`/test/clinic/rooming/${part}/`) && on(t, 'postgres'),
+    ],
+  ]),
+  ['rooming journey in Chromium', (t) => t.file.includes('/test/e2e/rooming')],
+  ['growth chart in Chromium', (t) => t.file.includes('/test/e2e/growth')],
   ['front desk journey in Chromium', (t) => t.file.includes('/test/e2e/frontDesk')],
   ['sign-in in Chromium', (t) => t.file.includes('/test/e2e/auth')],
   ['demo clinic', (t) => t.file.includes('/test/clinic/demo/')],

@@ -6,7 +6,7 @@ import { Link, useParams } from 'react-router';
 import { useSession } from '../auth/authContext';
 import { isForbidden } from '../fhir/FhirError';
 import { FhirError } from '../fhir/FhirError';
-import { usePractice } from '../fhir/queries';
+import { keys, usePractice } from '../fhir/queries';
 import { useFlowStream } from '../flow/useFlowStream';
 import { FormErrors } from '../ui/FormErrors';
 import { Tag } from '../ui/Tag';
@@ -129,10 +129,15 @@ export default function RoomingPage() {
   const [confirming, setConfirming] = useState(false);
   const [sent, setSent] = useState(false);
 
+  const patientId = screen.data?.visit.patient.id;
+  // A save in one panel can change what another shows (a PHQ-2 closes a care gap, vitals add a trend point):
+  // the checklist, the notices, the care gaps and the patient's data are read again.
   const refresh = useCallback(() => {
     void queryClient.invalidateQueries({ queryKey: roomingScreenKey(practice, encounterId) });
     void queryClient.invalidateQueries({ queryKey: myNoticesKey(practice) });
-  }, [queryClient, practice, encounterId]);
+    void queryClient.invalidateQueries({ queryKey: [...keys.practice(practice), 'care-gaps'] });
+    if (patientId) void queryClient.invalidateQueries({ queryKey: keys.patient(practice, patientId) });
+  }, [queryClient, practice, encounterId, patientId]);
   // The site's flow stream says when a visit there changed (a move, a notice sent or acknowledged): the
   // screen re-reads, so a notice sent from another screen shows at once.
   useFlowStream(screen.data?.visit.siteId, refresh);

@@ -7,9 +7,12 @@ import { SYSTEM } from '../../demo/codes.js';
 
 /**
  * The patient-education library (issue 6 item 10): plain-language handouts in English and Spanish, written
- * for medassist (data/handouts/*.json, one file per handout), each linked to the problem codes it fits.
+ * for medassist (reference/handouts/*.json, one file per handout), each linked to the problem codes it fits.
  */
-const HANDOUT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../data/handouts');
+const HANDOUT_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../reference/handouts'
+);
 
 export const LANGUAGES = ['en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];

@@ -120,7 +120,7 @@ export async function growthChart(
   const ageMonths = days / MONTH_DAYS;
   const kind = parseChartKind(chartParam, ageMonths);
   const chart = chartReference(kind, sex, ageMonths);
-  if (!chart) throw notFound(`the reference data of the ${kind} chart is not installed (data/growth)`);
+  if (!chart) throw notFound(`the reference data of the ${kind} chart is not installed (reference/growth)`);
   const rows = historyRows(await patientVitalObservations(conn, ctx, patientId), patient.birthDate).reverse();
   const points: GrowthPoint[] = [];
   for (const row of rows) {

@@ -5,14 +5,14 @@ import type { Sex } from '../model.js';
 import type { LmsRow } from './lms.js';
 
 /**
- * The CDC 2000 growth reference tables kept in data/growth (source, columns and provenance in its README),
+ * The CDC 2000 growth reference tables kept in reference/growth (source, columns and provenance in its README),
  * read once each, lazily, on first use. Each file: a header `Sex,Agemos|Length,L,M,S[,P3,...]`, rows with Sex
  * 1 = male, 2 = female (a header line may repeat between the sexes, as in the CDC's bmiagerev.csv).
  */
 
 export const GROWTH_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../data/growth'
+  '../../../../reference/growth'
 );
 
 export const TABLE_NAMES = [
@@ -55,10 +55,10 @@ export function parseTable(name: TableName, text: string): GrowthTable {
       header = cells;
       continue;
     }
-    if (!header) throw new Error(`data/growth/${name}.csv: a data row before the header`);
+    if (!header) throw new Error(`reference/growth/${name}.csv: a data row before the header`);
     const values = cells.map(Number);
     if (values.length !== header.length || values.some((v) => !Number.isFinite(v))) {
-      throw new Error(`data/growth/${name}.csv: bad row "${line}"`);
+      throw new Error(`reference/growth/${name}.csv: bad row "${line}"`);
     }
     const col = (key: string) => values[(header as string[]).indexOf(key)];
     const published: Record<string, number> = {};
@@ -68,7 +68,7 @@ export function parseTable(name: TableName, text: string): GrowthTable {
     const sex: Sex = values[0] === 1 ? 'male' : 'female';
     rows[sex].push({ x: values[1], L: col('L'), M: col('M'), S: col('S'), published });
   }
-  if (!header) throw new Error(`data/growth/${name}.csv has no header`);
+  if (!header) throw new Error(`reference/growth/${name}.csv has no header`);
   for (const sex of ['male', 'female'] as const) rows[sex].sort((a, b) => a.x - b.x);
   return {
     name,
@@ -78,7 +78,7 @@ export function parseTable(name: TableName, text: string): GrowthTable {
   };
 }
 
-/** The table, or undefined when its file is not in data/growth. */
+/** The table, or undefined when its file is not in reference/growth. */
 export function growthTable(name: TableName): GrowthTable | undefined {
   if (!cache.has(name)) {
     const file = path.join(GROWTH_DIR, `${name}.csv`);

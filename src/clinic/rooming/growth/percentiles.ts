@@ -56,7 +56,7 @@ function percentileFrom(
 
 /**
  * The growth percentiles that apply at this age (BMI-for-age 2-20 y; weight-for-length and head
- * circumference-for-age 0-36 months), by the LMS method from the CDC reference data kept in data/growth.
+ * circumference-for-age 0-36 months), by the LMS method from the CDC reference data kept in reference/growth.
  * A measurement outside its table (a length under 45 cm, an age over 20 y) gives no percentile.
  */
 export function growthPercentiles(input: GrowthInput): GrowthPercentile[] {
@@ -206,7 +206,7 @@ export function ordinal(n: number): string {
 
 /**
  * The reference curves of a chart for one sex. `ageMonths` picks the infant chart (under 24 months) or the
- * 2-20 year chart where the kind has one. Undefined when the table's file is not in data/growth.
+ * 2-20 year chart where the kind has one. Undefined when the table's file is not in reference/growth.
  */
 export function chartReference(
   kind: ChartKind,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { RXNORM, SNOMED } from '../model.js';
 
 /**
- * The allergen and drug catalogs of data/catalogs (sources in its README): loaded once, searched by words.
+ * The allergen and drug catalogs of reference/catalogs (sources in its README): loaded once, searched by words.
  * A query matches an entry when every word of the query starts a word of its display ("amox 500" finds
  * "Amoxicillin 500 MG Oral Tablet"), or when the query is the entry's code.
  */
@@ -28,7 +28,10 @@ export interface DrugEntry {
   source: string;
 }
 
-const CATALOG_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../data/catalogs');
+const CATALOG_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../reference/catalogs'
+);
 const SYSTEMS: Record<string, string> = { rxnorm: RXNORM, snomed: SNOMED };
 
 interface Catalogs {

@@ -61,8 +61,9 @@ export function ageInYears(birthDate: string | undefined, today: string): number
 }
 
 /**
- * The items of the visit type's list that apply to the patient: pregnancy status only for a female patient of
- * 12 to 50 (inclusive), fall risk only from 65; screenings only when one is due (decided by the caller).
+ * The items of the visit type's list that apply to the patient: pregnancy status for a patient of 12 to 50
+ * (inclusive) who is not recorded as male (female, other, unknown: ask rather than assume; the screenings
+ * panel shows its picker by the same rule), fall risk only from 65; screenings only when one is due (decided by the caller).
  */
 export function applicableItems(
   visitType: string,
@@ -72,7 +73,7 @@ export function applicableItems(
   return list.filter((id) => {
     if (id === 'pregnancy') {
       return (
-        patient.gender === 'female' &&
+        patient.gender !== 'male' &&
         patient.ageYears !== undefined &&
         patient.ageYears >= 12 &&
         patient.ageYears <= 50

@@ -11,7 +11,7 @@ import {
 import { valueAtZ, zForPercentile } from '../../../../src/clinic/rooming/growth/lms.js';
 
 /**
- * The reference data of data/growth (README there): every row's published percentile columns must follow
+ * The reference data of reference/growth (README there): every row's published percentile columns must follow
  * from its L, M, S (P = M (1 + L S z)^(1/L)) to the file's precision, the rows must cover each table's range
  * without gaps, and the parameters must be possible (M > 0, S > 0).
  */
@@ -30,7 +30,7 @@ const EXPECTED_ROWS: Partial<Record<TableName, number>> = {
 
 const present = TABLE_NAMES.filter((name) => fs.existsSync(path.join(GROWTH_DIR, `${name}.csv`)));
 
-describe('data/growth', () => {
+describe('reference/growth', () => {
   it('has at least the three tables the stored percentiles need', () => {
     expect(present).toEqual(expect.arrayContaining(['bmiagerev', 'wtleninf', 'hcageinf']));
   });

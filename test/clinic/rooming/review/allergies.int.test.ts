@@ -21,7 +21,7 @@ import {
 const ALLERGIES = `/api/rooming/encounters/${ENCOUNTER}/allergies`;
 const LIST = `/api/rooming/patients/${PATIENT}/allergies`;
 
-/** Amoxicillin (RxNorm ingredient 723, data/catalogs/allergens.json) with hives (SNOMED 126485001), severe. */
+/** Amoxicillin (RxNorm ingredient 723, reference/catalogs/allergens.json) with hives (SNOMED 126485001), severe. */
 const AMOXICILLIN = {
   action: 'add',
   substance: { system: RXNORM, code: '723' },

@@ -10,7 +10,7 @@ import {
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const SNOMED = 'http://snomed.info/sct';
 
-describe('rooming catalogs (data/catalogs)', () => {
+describe('rooming catalogs (reference/catalogs)', () => {
   it('a query matches when each of its words starts a word of the display', () => {
     expect(matches('amox 500', 'Amoxicillin 500 MG Oral Tablet', '308192')).toBe(true);
     // "cillin" is inside a word, not at its start.

@@ -199,7 +199,7 @@ describe.each(testEngines())('rooming medication reconciliation [%s]', (engine) 
     expect(amoxicillin.informationSource).toEqual({ display: 'Pharmacy list' });
     expect(amoxicillin.dosage[0].text).toBe('Take 1 tablet by mouth 3 times daily for 10 days');
 
-    // Added: loratadine 10 MG (RxNorm 311372 in data/catalogs/drugs.json).
+    // Added: loratadine 10 MG (RxNorm 311372 in reference/catalogs/drugs.json).
     const loratadine = statements.find(
       (s) => (s.medicationCodeableConcept as { coding?: { code: string }[] }).coding?.[0]?.code === '311372'
     ) as Loose;

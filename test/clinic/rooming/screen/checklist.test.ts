@@ -16,13 +16,15 @@ describe('rooming checklist (pure)', () => {
     expect(ageInYears('1980', '2026-11-27')).toBe(46);
   });
 
-  it('pregnancy status only for a female patient of 12 to 50; fall risk from 65', () => {
+  it('pregnancy status from 12 to 50 unless recorded as male; fall risk from 65', () => {
     const follow = (gender: string, ageYears: number) => applicableItems('follow-up', { gender, ageYears });
     expect(follow('female', 11)).not.toContain('pregnancy');
     expect(follow('female', 12)).toContain('pregnancy');
     expect(follow('female', 50)).toContain('pregnancy');
     expect(follow('female', 51)).not.toContain('pregnancy');
     expect(follow('male', 30)).not.toContain('pregnancy');
+    expect(follow('unknown', 30)).toContain('pregnancy');
+    expect(follow('other', 51)).not.toContain('pregnancy');
     expect(follow('female', 64)).not.toContain('fall-risk');
     expect(follow('female', 65)).toContain('fall-risk');
     // model.ts lists: nurse visit = vitals, allergies, chief complaint; telehealth has no vitals.

@@ -57,7 +57,8 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
     // Born 1980-04-12: 46 from 2026-04-12 to 2027-04-11 (the session runs in late 2026; 47 after).
     expect(res.body.visit.patient.age).toMatch(/^4[67] y$/);
     // follow-up = vitals, pain, allergies, medications, screenings, fall-risk, pregnancy, chief-complaint,
-    // pharmacy; fall risk drops under 65; she has no gender on record in the fixture, so pregnancy drops too.
+    // pharmacy; fall risk drops under 65; she has no gender on record in the fixture, so pregnancy status is
+    // asked (only a patient recorded as male is spared it).
     const ids = (res.body.checklist as { id: string }[]).map((i) => i.id);
     const due = await screeningsDue(ctx, encounterId);
     expect(ids).toEqual([
@@ -66,6 +67,7 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
       'allergies',
       'medications',
       ...(due ? ['screenings'] : []),
+      'pregnancy',
       'chief-complaint',
       'pharmacy',
     ]);
@@ -79,15 +81,21 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
     // The screen shown is audited: one read record naming the patient.
     expect(await auditCount(h.db, ctx, 'rooming checklist', 'pat-delgado')).toBe(1);
 
-    // With gender female on record she is 12-50: pregnancy status applies.
+    // Recorded as male: pregnancy status drops; as female (12-50) it applies again.
     const pat = await fhir(h.app, ctx, { method: 'GET', url: 'Patient/pat-delgado' });
-    await fhir(h.app, ctx, {
-      method: 'PUT',
-      url: 'Patient/pat-delgado',
-      body: { ...pat.body, gender: 'female' },
-    });
-    const again = await screen(ma, encounterId);
-    expect((again.body.checklist as { id: string }[]).map((i) => i.id)).toContain('pregnancy');
+    for (const [gender, applies] of [
+      ['male', false],
+      ['female', true],
+    ] as const) {
+      const current = await fhir(h.app, ctx, { method: 'GET', url: 'Patient/pat-delgado' });
+      await fhir(h.app, ctx, {
+        method: 'PUT',
+        url: 'Patient/pat-delgado',
+        body: { ...pat.body, meta: current.body.meta, gender },
+      });
+      const again = await screen(ma, encounterId);
+      expect((again.body.checklist as { id: string }[]).map((i) => i.id).includes('pregnancy')).toBe(applies);
+    }
   });
 
   it('items turn done as the data is written by the conventions', async () => {
@@ -418,6 +426,8 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
       observation(encounterId, '29463-7', {}),
       observation(encounterId, '72514-3', {}),
       observation(encounterId, '8661-1', {}),
+      // Pregnancy status: the fixture's patient (46, no gender on record) is asked.
+      observation(encounterId, '82810-3', {}),
     ]);
     const at = new Date();
     await editEncounter(ctx, encounterId, (e) => ({

@@ -22,7 +22,7 @@ export function CareGapsPanel({ visit }: RoomingPanelProps) {
               {data.gaps.map((gap) => (
                 <List.Item key={gap.id}>
                   <Tooltip label={gap.rule} multiline w={320} withArrow>
-                    <Badge color="orange" variant="light" size="sm" mr={6}>
+                    <Badge color="orange" variant="light" c="dark.7" size="sm" mr={6}>
                       {gap.title}
                     </Badge>
                   </Tooltip>

@@ -73,7 +73,11 @@ export function IntakePanel({ visit, onSaved }: RoomingPanelProps) {
                 error={fieldError(save.error, 'chiefComplaint')}
               />
               {data.chiefComplaint && (
-                <Text size="xs" c={data.chiefComplaint.awaitingCosign ? 'orange.9' : 'dimmed'}>
+                <Text
+                  size="xs"
+                  c={data.chiefComplaint.awaitingCosign ? 'dark.7' : 'dimmed'}
+                  fw={data.chiefComplaint.awaitingCosign ? 600 : undefined}
+                >
                   {cosignLine(data.chiefComplaint, visit.provider?.name, timeZone)}
                 </Text>
               )}
@@ -88,7 +92,11 @@ export function IntakePanel({ visit, onSaved }: RoomingPanelProps) {
                 error={fieldError(save.error, 'note')}
               />
               {data.note && (
-                <Text size="xs" c={data.note.awaitingCosign ? 'orange.9' : 'dimmed'}>
+                <Text
+                  size="xs"
+                  c={data.note.awaitingCosign ? 'dark.7' : 'dimmed'}
+                  fw={data.note.awaitingCosign ? 600 : undefined}
+                >
                   {cosignLine(data.note, visit.provider?.name, timeZone)}
                 </Text>
               )}

@@ -67,7 +67,7 @@ export function AllergiesPanel({ visit, onSaved }: RoomingPanelProps) {
               </Text>
             )}
             {list.nkda && (
-              <Badge color="green" variant="light" w="fit-content">
+              <Badge color="green" variant="light" c="dark.7" w="fit-content">
                 No known drug allergies
               </Badge>
             )}
