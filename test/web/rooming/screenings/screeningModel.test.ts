@@ -5,6 +5,7 @@ import {
   isScored,
   liveScore,
   pregnancyApplies,
+  tobaccoApplies,
   resultText,
   saveLabel,
   scoreLabel,
@@ -78,6 +79,14 @@ describe('pregnancy status applies from 12 to 50, not to a male patient', () => 
     expect(pregnancyApplies('male', 300)).toBe(false);
     expect(pregnancyApplies(undefined, 300)).toBe(true);
     expect(pregnancyApplies('female', undefined)).toBe(false);
+  });
+});
+
+describe('tobacco use is asked from 12 years', () => {
+  it('143 months no, 144 yes, unknown age yes', () => {
+    expect(tobaccoApplies(143)).toBe(false);
+    expect(tobaccoApplies(144)).toBe(true);
+    expect(tobaccoApplies(undefined)).toBe(true);
   });
 });
 

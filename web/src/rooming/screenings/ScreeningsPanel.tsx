@@ -24,6 +24,7 @@ import {
   isScored,
   liveScore,
   pregnancyApplies,
+  tobaccoApplies,
   resultText,
   saveLabel,
   scoreLabel,
@@ -100,14 +101,16 @@ export function ScreeningsPanel({ visit, onSaved }: RoomingPanelProps) {
         />
       ))}
       <Group align="flex-end" gap="lg" wrap="wrap">
-        <StatusPicker
-          encounterId={visit.encounterId}
-          kind="tobacco"
-          label="Tobacco use"
-          due={due.some((d) => d.id === 'tobacco' && !d.done)}
-          latest={latest.tobacco}
-          onSaved={saved}
-        />
+        {tobaccoApplies(visit.patient.ageMonths) && (
+          <StatusPicker
+            encounterId={visit.encounterId}
+            kind="tobacco"
+            label="Tobacco use"
+            due={due.some((d) => d.id === 'tobacco' && !d.done)}
+            latest={latest.tobacco}
+            onSaved={saved}
+          />
+        )}
         {pregnancyApplies(visit.patient.gender, visit.patient.ageMonths) && (
           <StatusPicker
             encounterId={visit.encounterId}
