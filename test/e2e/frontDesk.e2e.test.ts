@@ -9,20 +9,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Appointment, Bundle, Location, Patient } from '@medplum/fhirtypes';
+import type { Appointment, Patient } from '@medplum/fhirtypes';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import {
-  DEMO_PASSWORD,
-  ORIGIN,
-  SESSION_COOKIE,
-  apiSignIn,
-  expectAccessible,
-  fhirGet,
-  matches,
-  useBrowser,
-} from './helpers.js';
+import { ORIGIN, apiSignIn, expectAccessible, fhirGet, useBrowser } from './helpers.js';
 import { DEMO_USERS, sessionCookie, useSessionOf } from './signIn.js';
+import { api, apiSession, defaultSite } from './apiSession.js';
 
 /** A demo patient no other e2e file uses (they use 4, 9, 16, 22, 27 and 314). */
 const PATIENT_ID = 'demo-pat-0263';
@@ -30,54 +22,6 @@ const PATIENT_ID = 'demo-pat-0263';
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/e2e');
 /** How long a change may take to reach the watching board. */
 const LIVE_MS = 5_000;
-
-interface ApiSession {
-  cookie: string;
-  csrf: string;
-}
-
-/** Signs a demo user in through the API and keeps the cookie and the CSRF token the writes need. */
-async function apiSession(username: string): Promise<ApiSession> {
-  const response = await fetch(`${ORIGIN}/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  const body = (await response.json()) as { session?: { csrfToken?: string } };
-  const cookie = response.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0] ?? '')
-    .find((pair) => pair.startsWith(`${SESSION_COOKIE}=`));
-  if (!cookie || !body.session?.csrfToken)
-    throw new Error(`signing ${username} in answered ${response.status}`);
-  return { cookie, csrf: body.session.csrfToken };
-}
-
-async function api<T>(session: ApiSession, method: string, url: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${ORIGIN}${url}`, {
-    method,
-    headers: {
-      accept: 'application/json',
-      cookie: session.cookie,
-      'x-csrf-token': session.csrf,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
-/** The site the app opens on: the first active Location without partOf, by name (fhir/queries.ts useSites). */
-async function defaultSite(): Promise<Location> {
-  const sites = matches<Location>(
-    await fhirGet<Bundle>('Location?partof:missing=true&status=active&_sort=name&_count=100')
-  );
-  const site = sites[0];
-  if (!site?.id) throw new Error('the demo has no site');
-  return site;
-}
 
 interface Setup {
   timeZone: string;

@@ -11,73 +11,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Bundle, Location, Patient } from '@medplum/fhirtypes';
+import type { Bundle, Patient } from '@medplum/fhirtypes';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import {
-  DEMO_PASSWORD,
-  ORIGIN,
-  SESSION_COOKIE,
-  apiSignIn,
-  expectAccessible,
-  fhirGet,
-  matches,
-  useBrowser,
-} from './helpers.js';
+import { ORIGIN, apiSignIn, expectAccessible, fhirGet, matches, useBrowser } from './helpers.js';
 import { DEMO_USERS, sessionCookie, useSessionOf } from './signIn.js';
+import { api, apiSession, defaultSite } from './apiSession.js';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/e2e');
 /** How long a change may take to reach another board (event stream, then a refetch). */
 const LIVE_MS = 10_000;
-
-interface ApiSession {
-  cookie: string;
-  csrf: string;
-  practitionerId?: string;
-}
-
-async function apiSession(username: string): Promise<ApiSession> {
-  const response = await fetch(`${ORIGIN}/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  const body = (await response.json()) as {
-    session?: { csrfToken?: string; user?: { practitionerId?: string } };
-  };
-  const cookie = response.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0] ?? '')
-    .find((pair) => pair.startsWith(`${SESSION_COOKIE}=`));
-  if (!cookie || !body.session?.csrfToken)
-    throw new Error(`signing ${username} in answered ${response.status}`);
-  return { cookie, csrf: body.session.csrfToken, practitionerId: body.session.user?.practitionerId };
-}
-
-async function api<T>(session: ApiSession, method: string, url: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${ORIGIN}${url}`, {
-    method,
-    headers: {
-      accept: 'application/json',
-      cookie: session.cookie,
-      'x-csrf-token': session.csrf,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
-async function defaultSite(): Promise<Location> {
-  const sites = matches<Location>(
-    await fhirGet<Bundle>('Location?partof:missing=true&status=active&_sort=name&_count=100')
-  );
-  const site = sites[0];
-  if (!site?.id) throw new Error('the demo has no site');
-  return site;
-}
 
 /** Whole years between a birth date and today (UTC is close enough to choose an adult). */
 function years(birthDate: string | undefined): number {

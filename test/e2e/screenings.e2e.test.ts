@@ -9,49 +9,13 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Bundle, Communication, Location, Patient } from '@medplum/fhirtypes';
+import type { Bundle, Communication, Patient } from '@medplum/fhirtypes';
 import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, ORIGIN, SESSION_COOKIE, fhirGet, matches, useBrowser } from './helpers.js';
+import { fhirGet, matches, useBrowser } from './helpers.js';
 import { DEMO_USERS, useSessionOf } from './signIn.js';
-
-interface ApiSession {
-  cookie: string;
-  csrf: string;
-}
-
-async function apiSession(username: string): Promise<ApiSession> {
-  const response = await fetch(`${ORIGIN}/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  const body = (await response.json()) as { session?: { csrfToken?: string } };
-  const cookie = response.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0] ?? '')
-    .find((pair) => pair.startsWith(`${SESSION_COOKIE}=`));
-  if (!cookie || !body.session?.csrfToken)
-    throw new Error(`signing ${username} in answered ${response.status}`);
-  return { cookie, csrf: body.session.csrfToken };
-}
-
-async function api<T>(session: ApiSession, method: string, url: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${ORIGIN}${url}`, {
-    method,
-    headers: {
-      accept: 'application/json',
-      cookie: session.cookie,
-      'x-csrf-token': session.csrf,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
+import { api, apiSession, defaultSite } from './apiSession.js';
 
 /** The first of this file's demo patients (180-199) aged 18-64: PHQ-2 and GAD-7 are due for them. */
 async function adultPatient(): Promise<Patient> {
@@ -61,14 +25,6 @@ async function adultPatient(): Promise<Patient> {
     if (age >= 19 && age < 64) return patient;
   }
   throw new Error('no adult among demo patients 180-199');
-}
-
-async function defaultSite(): Promise<Location> {
-  const sites = matches<Location>(
-    await fhirGet<Bundle>('Location?partof:missing=true&status=active&_sort=name&_count=100')
-  );
-  if (!sites[0]?.id) throw new Error('the demo has no site');
-  return sites[0];
 }
 
 /** Books a follow-up now (overbooked by the lead MA) and checks it in (front desk); the Encounter id. */
