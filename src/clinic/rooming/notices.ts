@@ -44,6 +44,17 @@ export async function noticeToProvider(
   };
   const write = planCreate(communication);
   await applyWrites(tx, ctx, [write]);
+  await notifyVisitChanged(tx, ctx, visit, now);
+  return write.content as Communication;
+}
+
+/** Tells every flow board that a visit changed (a notice sent or acknowledged), at commit; no patient data. */
+export async function notifyVisitChanged(
+  tx: SqlConnection,
+  ctx: RequestContext,
+  visit: RoomingVisit,
+  now: Date
+): Promise<void> {
   if (visit.siteId && visit.appointment?.id) {
     await notifyFlow(tx, {
       practice: ctx.practiceId,
@@ -54,5 +65,4 @@ export async function noticeToProvider(
       at: now.toISOString(),
     });
   }
-  return write.content as Communication;
 }

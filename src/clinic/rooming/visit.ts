@@ -25,6 +25,8 @@ export interface RoomingVisit {
 }
 
 const DAY_MS = 86_400_000;
+/** The mean month in days (365.25 / 12): growth references index age in months of this length. */
+export const MONTH_DAYS = 30.4375;
 
 /** Age in days at an instant, from a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD; partial dates take the first day). */
 export function ageInDays(birthDate: string | undefined, at: Date): number | undefined {
@@ -71,9 +73,9 @@ export async function roomingVisitOf(
       refId(encounter.participant?.[0]?.individual?.reference, 'Practitioner'),
     siteId:
       (appointment && participantOf(appointment, 'Location')?.id) ??
-      refId(encounter.location?.[0]?.location.reference, 'Location'),
+      refId(encounter.location?.[0]?.location?.reference, 'Location'),
     sex: patient.gender === 'male' || patient.gender === 'female' ? patient.gender : undefined,
     ageDays,
-    ageMonths: ageDays === undefined ? undefined : ageDays / 30.4375,
+    ageMonths: ageDays === undefined ? undefined : ageDays / MONTH_DAYS,
   };
 }

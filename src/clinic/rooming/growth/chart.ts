@@ -2,7 +2,7 @@ import { badRequest, notFound, unprocessable } from '../../../fhir/outcome.js';
 import type { RequestContext } from '../../../store/context.js';
 import type { SqlConnection } from '../../../store/db.js';
 import type { Sex } from '../model.js';
-import { ageInDays } from '../visit.js';
+import { ageInDays, MONTH_DAYS } from '../visit.js';
 import { historyRows, patientForVitals, patientVitalObservations, type HistoryRow } from './history.js';
 import {
   CHART_KINDS,
@@ -42,8 +42,6 @@ export interface GrowthChart {
   /** The newest point's percentile, in words: "72nd percentile" (BMI-for-age adds the CDC weight category). */
   latest?: { date: string; percentile: number; words: string };
 }
-
-const MONTH_DAYS = 30.4375;
 
 /** The default chart: weight-for-age under 2 years, BMI-for-age from 2. */
 export function defaultChart(ageMonths: number): ChartKind {

@@ -8,7 +8,7 @@ import { assertId } from '../../../store/repository.js';
 import { SqlParams } from '../../../store/search/sqlParams.js';
 import { findById } from '../../flow/visit.js';
 import { AS_ENTERED_URL, GROWTH_LOINC, LOINC, VITAL_LOINC } from '../model.js';
-import { ageInDays } from '../visit.js';
+import { ageInDays, MONTH_DAYS } from '../visit.js';
 
 /**
  * A patient's vital signs over time (GET /api/rooming/patients/:id/vitals-history): every vital-sign
@@ -239,8 +239,6 @@ export async function patientVitalObservations(
     .map((r) => r.content)
     .filter((o) => o.status !== 'entered-in-error' && o.status !== 'cancelled' && !!o.effectiveDateTime);
 }
-
-const MONTH_DAYS = 30.4375;
 
 /** Groups the Observations into measurement sets: one per visit (Encounter), else one per instant. */
 export function historyRows(observations: readonly Observation[], birthDate?: string): HistoryRow[] {

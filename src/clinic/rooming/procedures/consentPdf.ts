@@ -1,5 +1,6 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFImage, type PDFPage } from 'pdf-lib';
 import { badRequest } from '../../../fhir/outcome.js';
+import { winAnsi, wrap } from '../education/pdfLayout.js';
 
 /** What the printed consent shows (all text already in words; times already in the clinic's zone). */
 export interface ConsentPrint {
@@ -19,37 +20,8 @@ const LEFT = 56;
 const RIGHT = 556;
 const BOTTOM = 64;
 
-/** pdf-lib's standard fonts speak WinAnsi only: accents are kept, anything else becomes "?". */
-function safe(text: string): string {
-  return text.normalize('NFC').replace(/[^\x20-\x7e\u00a0-\u00ff]/g, '?');
-}
-
-/** Splits text into lines no wider than `width` points (words longer than a line are cut). */
-export function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  for (const paragraph of safe(text).split(/\r?\n/)) {
-    let line = '';
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (font.widthOfTextAtSize(candidate, size) <= width) {
-        line = candidate;
-        continue;
-      }
-      if (line) lines.push(line);
-      let rest = word;
-      while (font.widthOfTextAtSize(rest, size) > width && rest.length > 1) {
-        let cut = rest.length - 1;
-        while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > width) cut--;
-        lines.push(rest.slice(0, cut));
-        rest = rest.slice(cut);
-      }
-      line = rest;
-    }
-    lines.push(line);
-  }
-  return lines;
-}
-
+// Text goes through the handouts' WinAnsi layout helpers (education/pdfLayout.ts): line breaks in the
+// explanation start new lines, and typographic quotes and dashes typed on a tablet print as themselves.
 class Writer {
   private page: PDFPage;
   private y = 740;
@@ -81,7 +53,7 @@ class Writer {
   row(label: string, value: string): this {
     const lines = wrap(value, this.font, 11, RIGHT - 200);
     this.room(17 * lines.length);
-    this.page.drawText(safe(label), { x: LEFT, y: this.y, size: 11, font: this.bold });
+    this.page.drawText(winAnsi(label), { x: LEFT, y: this.y, size: 11, font: this.bold });
     for (const line of lines) {
       this.page.drawText(line, { x: 200, y: this.y, size: 11, font: this.font });
       this.y -= 17;
@@ -122,7 +94,7 @@ class Writer {
     });
     this.y -= 14;
     for (const line of caption) {
-      this.page.drawText(safe(line), { x: LEFT, y: this.y, size: 10, font: this.font });
+      this.page.drawText(winAnsi(line), { x: LEFT, y: this.y, size: 10, font: this.font });
       this.y -= 15;
     }
     return this;

@@ -6,10 +6,11 @@ import type { Database, SqlConnection } from '../../../store/db.js';
 import { assertId, lockCurrent, updateIn } from '../../../store/repository.js';
 import { SqlParams } from '../../../store/search/sqlParams.js';
 import { displayName } from '../../flow/board.js';
-import { findById, notifyFlow, refId } from '../../flow/visit.js';
+import { findById, refId } from '../../flow/visit.js';
 import { authorOf } from '../author.js';
 import { EXT, NOTICE_CATEGORY_SYSTEM, NOTICE_KINDS } from '../model.js';
 import { roomingVisitOf } from '../visit.js';
+import { notifyVisitChanged } from '../notices.js';
 
 /**
  * Notices to the provider (model.ts "Notices"; written by noticeToProvider, src/clinic/rooming/notices.ts):
@@ -184,16 +185,7 @@ export function acknowledgeNotice(
         ],
       })
     ).resource as Communication;
-    if (visit?.siteId && visit.appointment?.id) {
-      await notifyFlow(tx, {
-        practice: ctx.practiceId,
-        location: visit.siteId,
-        appointmentId: visit.appointment.id,
-        encounterId: visit.encounter.id,
-        status: visit.flowStatus,
-        at: now.toISOString(),
-      });
-    }
+    if (visit) await notifyVisitChanged(tx, ctx, visit, now);
     return noticeView(saved);
   });
 }

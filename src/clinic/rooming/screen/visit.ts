@@ -75,8 +75,8 @@ export async function visitView(
   const roomId = currentRoomOf(encounter, visit.siteId);
   if (roomId) {
     const location = await findById<Location>(conn, ctx, 'Location', roomId);
-    const entry = (encounter.location ?? []).find((l) => l.location.reference === `Location/${roomId}`);
-    room = { id: roomId, name: location?.alias?.[0] ?? location?.name ?? entry?.location.display ?? roomId };
+    const entry = (encounter.location ?? []).find((l) => l.location?.reference === `Location/${roomId}`);
+    room = { id: roomId, name: location?.alias?.[0] ?? location?.name ?? entry?.location?.display ?? roomId };
   }
   const age = ageText(patient.birthDate, localDate(now, timeZone));
   return {

@@ -45,9 +45,18 @@ type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * No vital sign in any unit comes near a million: a larger number is a typing slip, refused here before the
+ * unit conversion (ucum-lhc answers no value for numbers near the float limit).
+ */
+const MAX_MAGNITUDE = 1e6;
+
 function num(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw badRequest(`${field} must be a number`, field);
+  }
+  if (Math.abs(value) > MAX_MAGNITUDE) {
+    throw badRequest(`${field} (${value}) is not a possible measurement`, field);
   }
   return value;
 }

@@ -13,7 +13,7 @@ import type { RequestContext } from '../../../store/context.js';
 import type { Database, SqlConnection } from '../../../store/db.js';
 import { assertId, lockCurrent, planCreate } from '../../../store/repository.js';
 import { applyWrites } from '../../../store/writes.js';
-import { findById, findReferencing } from '../../flow/visit.js';
+import { findById, findReferencing, refId } from '../../flow/visit.js';
 import { authorOf } from '../author.js';
 import { growthPercentiles } from '../growth/percentiles.js';
 import {
@@ -299,7 +299,7 @@ async function noticedSigns(
     );
     if (!critical) continue;
     for (const about of c.about ?? []) {
-      const id = /^Observation\/(.+)$/.exec(about.reference ?? '')?.[1];
+      const id = refId(about.reference, 'Observation');
       const obs = id ? await findById<Observation>(tx, ctx, 'Observation', id) : undefined;
       const code = obs?.code.coding?.find((x) => x.system === LOINC)?.code;
       if (code) signs.add(code);

@@ -5,7 +5,7 @@ import {
   conceptOf,
   PROCEDURE_CATALOG,
 } from '../../../../src/clinic/rooming/procedures/catalog.js';
-import { wrap } from '../../../../src/clinic/rooming/procedures/consentPdf.js';
+import { wrap } from '../../../../src/clinic/rooming/education/pdfLayout.js';
 import { checkImage } from '../../../../src/clinic/rooming/procedures/images.js';
 import { usedCodeOf } from '../../../../src/clinic/rooming/procedures/procedure.js';
 import { areaMm2, changesOf, percentChange } from '../../../../src/clinic/rooming/procedures/woundMath.js';
@@ -129,5 +129,14 @@ describe('PDF text wrapping', () => {
     expect(lines.length).toBeGreaterThan(1);
     expect(lines.join(' ')).toBe(text);
     for (const line of lines) expect(font.widthOfTextAtSize(line, 11)).toBeLessThanOrEqual(150);
+  });
+
+  it('starts a new line at a line break and keeps typographic quotes (no "?" in the consent text)', async () => {
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    expect(wrap('Risks: bleeding.\nBenefits: a diagnosis – “soon”.', font, 11, 400)).toEqual([
+      'Risks: bleeding.',
+      'Benefits: a diagnosis – “soon”.',
+    ]);
   });
 });

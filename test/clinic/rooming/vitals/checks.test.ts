@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isOutcomeError } from '../../../../src/fhir/outcome.js';
 import { checkImpossible, weightChangeToConfirm } from '../../../../src/clinic/rooming/vitals/checks.js';
-import type { VitalsInput } from '../../../../src/clinic/rooming/vitals/input.js';
+import { parseVitals, type VitalsInput } from '../../../../src/clinic/rooming/vitals/input.js';
 import { measure } from '../../../../src/clinic/rooming/vitals/record.js';
 
 const YEAR = 365.25;
@@ -93,5 +93,18 @@ describe('weight change rule', () => {
 
   it('no last weight: nothing to compare', () => {
     expect(weightChangeToConfirm(70, undefined, 40 * YEAR, NOW)).toBeUndefined();
+  });
+});
+
+describe('absurd magnitudes are refused before any unit conversion', () => {
+  it('a height of 1e308 inches is a 400 naming the field, not a conversion error', () => {
+    let caught: unknown;
+    try {
+      parseVitals({ height: { in: 1e308 } });
+    } catch (err) {
+      caught = err;
+    }
+    expect(isOutcomeError(caught)).toBe(true);
+    expect(JSON.stringify(caught)).toContain('height');
   });
 });
