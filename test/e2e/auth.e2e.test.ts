@@ -174,6 +174,8 @@ describe('active sessions', () => {
       await userMenu(b.page).click();
       await b.page.getByRole('menuitem', { name: 'Active sessions' }).click();
       await b.page.getByRole('heading', { level: 1, name: 'Active sessions' }).waitFor({ state: 'visible' });
+      // The user menu closes with a short transition; axe must not see it half-gone.
+      await b.page.locator('.mantine-Menu-dropdown').waitFor({ state: 'detached' });
       const rows = b.page.getByRole('region', { name: 'Your sessions' }).getByRole('row');
       await expect.poll(() => rows.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3); // header + 2
       await b.page.getByText('This browser').waitFor({ state: 'visible' });

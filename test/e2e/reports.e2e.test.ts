@@ -25,10 +25,12 @@ interface Report {
 }
 
 /** YYYY-MM-DD in the demo clinic's zone (America/Chicago), `days` from today. */
+/** Today in the demo clinic's calendar, moved by whole calendar days (not 24-hour steps, which a DST change skews). */
 function chicagoDate(days = 0): string {
-  return new Date(Date.now() + days * 86_400_000).toLocaleDateString('en-CA', {
-    timeZone: 'America/Chicago',
-  });
+  const today = new Date().toLocaleDateString('en-CA', { timeZone: 'America/Chicago' });
+  const day = new Date(`${today}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + days);
+  return day.toISOString().slice(0, 10);
 }
 
 async function reportAsFrontDesk(from: string, to: string): Promise<Report> {
