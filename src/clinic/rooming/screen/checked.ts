@@ -3,9 +3,10 @@ import { badRequest, notFound } from '../../../fhir/outcome.js';
 import type { RequestContext } from '../../../store/context.js';
 import type { Database } from '../../../store/db.js';
 import { assertId, lockCurrent, updateIn } from '../../../store/repository.js';
-import { CHECKED_URL, CHECKLIST_ITEMS, type ChecklistItem, type ChecklistItemId } from '../model.js';
+import { CHECKLIST_ITEMS, CHECKLIST_LABELS, type ChecklistItemId } from '../model.js';
 import { roomingVisitOf } from '../visit.js';
-import { roomingChecklist } from './checklist.js';
+import { buildChecklist, checklistInputs, type RoomingChecklistItem } from './checklist.js';
+import { HAND_TICKABLE_ITEMS, handTickExtension, isHandTickable, tickedItemOf } from './handTicks.js';
 
 export interface CheckedRequest {
   item: ChecklistItemId;
@@ -17,6 +18,12 @@ export function parseChecked(body: unknown): CheckedRequest {
   if (typeof b.item !== 'string' || !(CHECKLIST_ITEMS as readonly string[]).includes(b.item)) {
     throw badRequest(`item must be one of ${CHECKLIST_ITEMS.join(', ')}`, 'item');
   }
+  if (!isHandTickable(b.item as ChecklistItemId)) {
+    throw badRequest(
+      `${CHECKLIST_LABELS[b.item as ChecklistItemId]} cannot be ticked by hand: it is done by recording it (items ticked by hand: ${HAND_TICKABLE_ITEMS.join(', ')})`,
+      'item'
+    );
+  }
   if (typeof b.checked !== 'boolean') {
     throw badRequest('checked must be true or false', 'checked');
   }
@@ -25,9 +32,11 @@ export function parseChecked(body: unknown): CheckedRequest {
 
 /**
  * Ticks or unticks a checklist item by hand (POST /api/rooming/encounters/:id/checked), e.g. "pharmacy: the
- * patient has none": an extension CHECKED_URL (valueCode = the item) on the Encounter, locked and updated in
- * one transaction (audited by the store under the user). An item not on this visit's checklist is a 400.
- * Answers the checklist after the change.
+ * patient has none": only HAND_TICKABLE_ITEMS (400 `item` for the others, by parseChecked). A tick is an
+ * extension HAND_TICK_URL on the Encounter naming the item, who ticked it and when (handTicks.ts); unticking
+ * removes the item's ticks. Locked and updated in one transaction (audited by the store under the user). An
+ * item not on this visit's checklist is a 400. Answers the checklist after the change; the visit's records
+ * are read once (a tick changes only the Encounter).
  */
 export function setChecked(
   db: Database,
@@ -35,7 +44,7 @@ export function setChecked(
   encounterId: string,
   req: CheckedRequest,
   now: Date
-): Promise<ChecklistItem[]> {
+): Promise<RoomingChecklistItem[]> {
   assertId(encounterId, 'id');
   return db.transaction(async (tx) => {
     const visit = await roomingVisitOf(tx, ctx, encounterId, now);
@@ -44,23 +53,23 @@ export function setChecked(
     if (!encounter || row?.deleted) {
       throw notFound(`Encounter/${encounterId} was not found`);
     }
-    const before = await roomingChecklist(tx, ctx, { ...visit, encounter }, now);
-    if (!before.some((i) => i.id === req.item)) {
+    const { records, today, timeZone } = await checklistInputs(tx, ctx, { ...visit, encounter }, now);
+    const before = buildChecklist({ ...visit, encounter }, records, today, timeZone);
+    const current = before.find((i) => i.id === req.item);
+    if (!current) {
       throw badRequest(`${req.item} is not on this visit's checklist`, 'item');
     }
-    const others = (encounter.extension ?? []).filter(
-      (e) => !(e.url === CHECKED_URL && e.valueCode === req.item)
-    );
+    const others = (encounter.extension ?? []).filter((e) => tickedItemOf(e) !== req.item);
     const has = others.length !== (encounter.extension ?? []).length;
     if (has === req.checked) {
       return before;
     }
     const next: Encounter = {
       ...encounter,
-      extension: req.checked ? [...others, { url: CHECKED_URL, valueCode: req.item }] : others,
+      extension: req.checked ? [...others, handTickExtension(req.item, ctx, now)] : others,
     };
     if (next.extension?.length === 0) delete next.extension;
     const saved = (await updateIn(tx, ctx, 'Encounter', encounterId, next)).resource as Encounter;
-    return roomingChecklist(tx, ctx, { ...visit, encounter: saved }, now);
+    return buildChecklist({ ...visit, encounter: saved }, records, today, timeZone);
   });
 }

@@ -11,9 +11,7 @@ import type { RequestContext } from '../../../store/context.js';
 import type { SqlConnection } from '../../../store/db.js';
 import { findById, findReferencing, localDate, refId, timeZoneOf } from '../../flow/visit.js';
 import {
-  CHECKED_URL,
   CHECKLIST_BY_VISIT_TYPE,
-  CHECKLIST_ITEMS,
   CHECKLIST_LABELS,
   CONSENT_CATEGORY_SYSTEM,
   HISTORY_LOINC,
@@ -25,8 +23,10 @@ import {
   type ChecklistItemId,
   type ReviewKind,
 } from '../model.js';
-import { dueScreenings, type DueScreening } from '../screenings/due.js';
+import { dueFrom, yearBefore, type DueScreening } from '../screenings/due.js';
+import { screeningHistory } from '../screenings/history.js';
 import type { RoomingVisit } from '../visit.js';
+import { handTicksOf, isHandTickable } from './handTicks.js';
 
 /**
  * The rooming checklist of a visit (docs/rooming/screen.md), computed from the visit's data by the conventions
@@ -42,6 +42,21 @@ export const REQUIRED_VITALS: readonly { label: string; codes: readonly string[]
   { label: 'temp', codes: [VITAL_LOINC.temperature] },
   { label: 'weight', codes: [VITAL_LOINC.weight] },
 ];
+
+/**
+ * Children under 3 years: no routine blood pressure (AAP Clinical Practice Guideline 2017, Flynn et al.,
+ * Pediatrics 140(3): measured yearly from age 3; before that only for a risk the provider names) and no
+ * pain score (the 0-10 scale is a self-report; a toddler's pain needs an observational scale such as FLACC,
+ * which rooming does not record). An unknown age keeps both (ask rather than assume).
+ */
+export const INFANT_AGE_YEARS = 3;
+
+/** The vital signs required for a patient of this age (whole years; undefined when unknown). */
+export function requiredVitals(ageYears: number | undefined): typeof REQUIRED_VITALS {
+  return ageYears !== undefined && ageYears < INFANT_AGE_YEARS
+    ? REQUIRED_VITALS.filter((v) => v.label !== 'BP')
+    : REQUIRED_VITALS;
+}
 
 /** Screening ids (screenings/due.ts) that have their own checklist item when that item is on the list. */
 const OWN_ITEM_SCREENINGS: Partial<Record<string, ChecklistItemId>> = {
@@ -63,7 +78,9 @@ export function ageInYears(birthDate: string | undefined, today: string): number
 /**
  * The items of the visit type's list that apply to the patient: pregnancy status for a patient of 12 to 50
  * (inclusive) who is not recorded as male (female, other, unknown: ask rather than assume; the screenings
- * panel shows its picker by the same rule), fall risk only from 65; screenings only when one is due (decided by the caller).
+ * panel shows its picker by the same rule), tobacco use from 12 or when the age is unknown (the panel's
+ * tobaccoApplies and the due rule of screenings/due.ts), fall risk only from 65, pain not under 3 years
+ * (INFANT_AGE_YEARS); screenings only when one is due (decided by the caller).
  */
 export function applicableItems(
   visitType: string,
@@ -82,19 +99,14 @@ export function applicableItems(
     if (id === 'fall-risk') {
       return patient.ageYears !== undefined && patient.ageYears >= 65;
     }
+    if (id === 'tobacco') {
+      return patient.ageYears === undefined || patient.ageYears >= 12;
+    }
+    if (id === 'pain') {
+      return patient.ageYears === undefined || patient.ageYears >= INFANT_AGE_YEARS;
+    }
     return true;
   });
-}
-
-/** The items ticked by hand on the Encounter. */
-export function checkedItems(encounter: Encounter): Set<ChecklistItemId> {
-  return new Set(
-    (encounter.extension ?? [])
-      .filter(
-        (e) => e.url === CHECKED_URL && (CHECKLIST_ITEMS as readonly string[]).includes(e.valueCode ?? '')
-      )
-      .map((e) => e.valueCode as ChecklistItemId)
-  );
 }
 
 export interface ReviewStamp {
@@ -167,6 +179,31 @@ export interface VisitRecords {
   responses: QuestionnaireResponse[];
   consents: Consent[];
   screenings: DueScreening[];
+  /**
+   * When the patient's newest fall-risk screening of another visit within the last 12 months was done
+   * (the window and the records of screenings/due.ts, which then does not offer the form again).
+   */
+  fallRiskScreenedAt?: string;
+}
+
+/** The consent that stands: the newest by Consent.dateTime (then by meta.lastUpdated). */
+export function newestConsent(consents: readonly Consent[]): Consent | undefined {
+  const time = (value: string | undefined): number => {
+    const ms = value ? Date.parse(value) : NaN;
+    return Number.isNaN(ms) ? -Infinity : ms;
+  };
+  let newest: Consent | undefined;
+  for (const consent of consents) {
+    if (
+      !newest ||
+      time(consent.dateTime) > time(newest.dateTime) ||
+      (time(consent.dateTime) === time(newest.dateTime) &&
+        time(consent.meta?.lastUpdated) > time(newest.meta?.lastUpdated))
+    ) {
+      newest = consent;
+    }
+  }
+  return newest;
 }
 
 /** Reads the visit's records the checklist looks at (each read through the caller's access). */
@@ -205,8 +242,26 @@ export async function visitRecords(
     }
     consents = all.filter((c) => consentOfEncounter(c, encounterRef, documents));
   }
-  const screenings = items.includes('screenings') ? await dueScreenings(conn, ctx, visit, now) : [];
-  return { observations, responses, consents, screenings };
+  // One read of the patient's screening history serves both "Screenings due" and fall risk, so the two
+  // agree with what the screenings panel offers (screenings/due.ts).
+  let screenings: DueScreening[] = [];
+  let fallRiskScreenedAt: string | undefined;
+  if (items.includes('screenings') || items.includes('fall-risk')) {
+    const history = await screeningHistory(conn, ctx, visit.patient.id as string);
+    if (items.includes('screenings')) screenings = dueFrom(visit, history, now);
+    const since = yearBefore(now).getTime();
+    // Newest first (screeningHistory's order); the same test as dueFrom's "recent".
+    fallRiskScreenedAt = history.find(
+      (r) => r.id === 'fall-risk' && r.encounterId !== visit.encounter.id && new Date(r.at).getTime() > since
+    )?.at;
+  }
+  return {
+    observations,
+    responses,
+    consents,
+    screenings,
+    ...(fallRiskScreenedAt ? { fallRiskScreenedAt } : {}),
+  };
 }
 
 /** The clinic's local date now and the date of a stamp, for "reviewed today". */
@@ -221,6 +276,29 @@ export async function siteTimeZone(
 
 const list = (words: string[]): string => words.join(', ');
 
+/** A checklist item as the rooming screen gets it. */
+export interface RoomingChecklistItem extends ChecklistItem {
+  /** Whether the MA may tick it by hand (HAND_TICKABLE_ITEMS, handTicks.ts): the web offers the tick by this. */
+  tickable: boolean;
+  /** Present when the item is done by a tick by hand: who ticked it and when (absent for older ticks). */
+  ticked?: { by?: string; at?: string };
+  /** Done, but the provider should read the chart before going on (a refused consent). */
+  attention?: boolean;
+}
+
+/** "10:42" in the clinic's zone on the day itself, else "on 2026-11-26". */
+function whenWords(at: string, today: string, timeZone: string): string {
+  const day = localDate(at, timeZone);
+  if (day !== today) return `on ${day}`;
+  const time = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(at));
+  return `at ${time}`;
+}
+
 /**
  * The checklist from what was read (pure: tested with hand-made records). `today` is the clinic's local date;
  * `timeZone` its zone.
@@ -230,10 +308,10 @@ export function buildChecklist(
   records: VisitRecords,
   today: string,
   timeZone: string
-): ChecklistItem[] {
+): RoomingChecklistItem[] {
   const ageYears = ageInYears(visit.patient.birthDate, today);
   const applicable = applicableItems(visit.visitType.code, { gender: visit.patient.gender, ageYears });
-  const ticked = checkedItems(visit.encounter);
+  const ticks = handTicksOf(visit.encounter);
   const stamps = reviewStamps(visit.encounter);
   const observationsWith = (codes: readonly string[]): Observation[] =>
     records.observations.filter((o) => hasCode(o, codes));
@@ -243,15 +321,17 @@ export function buildChecklist(
     return !(own && applicable.includes(own));
   });
 
-  const items: ChecklistItem[] = [];
+  const items: RoomingChecklistItem[] = [];
   for (const id of applicable) {
     if (id === 'screenings' && screenings.length === 0) continue;
     let done = false;
     let detail: string | undefined;
+    let attention = false;
     switch (id) {
       case 'vitals': {
-        const taken = REQUIRED_VITALS.filter((v) => observationsWith(v.codes).length > 0).map((v) => v.label);
-        const missing = REQUIRED_VITALS.filter((v) => !taken.includes(v.label)).map((v) => v.label);
+        const required = requiredVitals(ageYears);
+        const taken = required.filter((v) => observationsWith(v.codes).length > 0).map((v) => v.label);
+        const missing = required.filter((v) => !taken.includes(v.label)).map((v) => v.label);
         done = missing.length === 0;
         detail =
           taken.length === 0
@@ -285,7 +365,13 @@ export function buildChecklist(
         break;
       }
       case 'fall-risk':
-        done = responded('fall-risk');
+        if (responded('fall-risk')) {
+          done = true;
+        } else if (records.fallRiskScreenedAt) {
+          // screenings/due.ts does not offer the form again within 12 months: that screening counts.
+          done = true;
+          detail = `Screened ${localDate(records.fallRiskScreenedAt, timeZone)}; due again after 12 months`;
+        }
         break;
       case 'tobacco':
         done = responded('tobacco') || observationsWith([HISTORY_LOINC.tobaccoSmokingStatus]).length > 0;
@@ -297,21 +383,59 @@ export function buildChecklist(
         done = observationsWith([INTAKE_LOINC.chiefComplaint]).length > 0;
         break;
       case 'consent': {
-        const consent = records.consents[records.consents.length - 1];
+        const consent = newestConsent(records.consents);
         if (consent) {
+          // A refusal is a recorded decision (done), but the provider must read it before going on.
           done = true;
-          detail = consent.provision?.type === 'deny' ? 'Refused' : 'Signed';
+          attention = consent.provision?.type === 'deny';
+          detail = attention ? 'Refused' : 'Signed';
         }
         break;
       }
     }
-    if (!done && ticked.has(id)) {
+    const tick = ticks.get(id);
+    let ticked: RoomingChecklistItem['ticked'];
+    if (!done && tick) {
       done = true;
-      detail = detail ? `${detail}; ticked by hand` : 'Ticked by hand';
+      ticked = { ...(tick.by ? { by: tick.by } : {}), ...(tick.at ? { at: tick.at } : {}) };
+      const words = ['Ticked by hand', ...(tick.by ? [`by ${tick.by}`] : [])];
+      if (tick.at) words.push(whenWords(tick.at, today, timeZone));
+      detail = detail ? `${detail}; ${words.join(' ')}` : words.join(' ');
     }
-    items.push({ id, label: CHECKLIST_LABELS[id], done, ...(detail ? { detail } : {}) });
+    items.push({
+      id,
+      label: CHECKLIST_LABELS[id],
+      done,
+      ...(detail ? { detail } : {}),
+      tickable: isHandTickable(id),
+      ...(ticked ? { ticked } : {}),
+      ...(attention ? { attention } : {}),
+    });
   }
   return items;
+}
+
+/** What the checklist of a visit is built from: its records and the clinic's date and zone. */
+export interface ChecklistInputs {
+  records: VisitRecords;
+  today: string;
+  timeZone: string;
+}
+
+/** Reads the checklist's inputs once (`knownTimeZone`: the clinic's zone, when already read). */
+export async function checklistInputs(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  visit: RoomingVisit,
+  now: Date,
+  knownTimeZone?: string
+): Promise<ChecklistInputs> {
+  const timeZone = knownTimeZone ?? (await siteTimeZone(conn, ctx, visit));
+  const today = localDate(now, timeZone);
+  const ageYears = ageInYears(visit.patient.birthDate, today);
+  const items = applicableItems(visit.visitType.code, { gender: visit.patient.gender, ageYears });
+  const records = await visitRecords(conn, ctx, visit, items, now);
+  return { records, today, timeZone };
 }
 
 /** The checklist of a visit as the caller may see it (`knownTimeZone`: the clinic's zone, when already read). */
@@ -321,11 +445,7 @@ export async function roomingChecklist(
   visit: RoomingVisit,
   now: Date,
   knownTimeZone?: string
-): Promise<ChecklistItem[]> {
-  const timeZone = knownTimeZone ?? (await siteTimeZone(conn, ctx, visit));
-  const today = localDate(now, timeZone);
-  const ageYears = ageInYears(visit.patient.birthDate, today);
-  const items = applicableItems(visit.visitType.code, { gender: visit.patient.gender, ageYears });
-  const records = await visitRecords(conn, ctx, visit, items, now);
+): Promise<RoomingChecklistItem[]> {
+  const { records, today, timeZone } = await checklistInputs(conn, ctx, visit, now, knownTimeZone);
   return buildChecklist(visit, records, today, timeZone);
 }

@@ -5,10 +5,10 @@ import type { Database } from '../../../store/db.js';
 import { assertId, updateIn } from '../../../store/repository.js';
 import { moveIn } from '../../flow/moveVisit.js';
 import { FLOW_STATUS_LABELS, mayMove } from '../../flow/status.js';
-import { EXT, type ChecklistItem } from '../model.js';
+import { EXT } from '../model.js';
 import { noticeToProvider } from '../notices.js';
 import { roomingVisitOf } from '../visit.js';
-import { roomingChecklist } from './checklist.js';
+import { roomingChecklist, type RoomingChecklistItem } from './checklist.js';
 
 /** Why the MA handed the patient over with checklist items open, on the Encounter (valueString). */
 export const INCOMPLETE_REASON_URL = `${EXT}/rooming-incomplete-reason`;
@@ -30,14 +30,16 @@ export function parseReady(body: unknown): ReadyRequest {
 export interface Ready {
   encounter: Encounter;
   notice: Communication;
-  checklist: ChecklistItem[];
+  checklist: RoomingChecklistItem[];
 }
 
 /**
  * "Ready for provider" (POST /api/rooming/encounters/:id/ready), in one transaction: the visit must be roomed
  * (409 naming `status` otherwise); with checklist items open it answers 409 naming them (`checklist`) unless
  * a reason is given, which is kept on the Encounter; the visit moves to ready-for-provider through the flow
- * model (moveIn: history, board notice) and the provider gets a routine notice.
+ * model (moveIn: history, board notice) and the provider gets a routine notice. The notice's text carries
+ * no clinical words: "rooming complete", or the open items' labels; "; see the chart" when a done item needs
+ * the provider's eye (a refused procedure consent), so "complete" never reads as "all is well".
  */
 export function readyForProvider(
   db: Database,
@@ -77,6 +79,9 @@ export function readyForProvider(
       ).resource as Encounter;
     }
     // The notice names the open items (checklist labels, no values); the MA's reason stays on the Encounter.
+    // The front desk can read notices, so a done item the provider must read first (a refused consent) is
+    // only pointed at ("see the chart"), never named.
+    const seeChart = checklist.some((i) => i.attention) ? '; see the chart' : '';
     const notice = await noticeToProvider(
       tx,
       ctx,
@@ -86,8 +91,8 @@ export function readyForProvider(
         priority: 'routine',
         text:
           open.length === 0
-            ? 'Ready for provider: rooming complete'
-            : `Ready for provider: rooming incomplete (${open.map((i) => i.label).join(', ')}), reason given`,
+            ? `Ready for provider: rooming complete${seeChart}`
+            : `Ready for provider: rooming incomplete (${open.map((i) => i.label).join(', ')}), reason given${seeChart}`,
       },
       now
     );

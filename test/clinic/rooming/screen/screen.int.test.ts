@@ -76,6 +76,7 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
       label: 'Vital signs',
       done: false,
       detail: 'BP, HR, temp, weight missing',
+      tickable: false,
     });
     expect(res.body.notices).toEqual([]);
     // The screen shown is audited: one read record naming the patient.
@@ -128,6 +129,7 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
       label: 'Vital signs',
       done: false,
       detail: 'BP, HR, temp taken; weight missing',
+      tickable: false,
     });
     await load(h.app, ctx, [observation(encounterId, '29463-7', { valueQuantity: { value: 68 } })]);
     expect(await item('vitals')).toMatchObject({ done: true, detail: 'BP, HR, temp, weight taken' });
@@ -155,38 +157,71 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
     expect(await item('medications')).toMatchObject({ done: false });
     expect((await item('medications'))?.detail).toMatch(/^Last reviewed \d{4}-\d{2}-\d{2}$/);
 
-    // Pharmacy ticked by hand ("the patient has none"), then unticked.
+    // Pharmacy ticked by hand ("the patient has none"): the tick names who and when; then unticked.
+    const before = Date.now();
     const ticked = await post(h.app, ma, `/api/rooming/encounters/${encounterId}/checked`, {
       item: 'pharmacy',
       checked: true,
     });
     expect(ticked.status, ticked.text).toBe(200);
-    expect(ticked.body.checklist.find((i: { id: string }) => i.id === 'pharmacy')).toMatchObject({
+    const pharmacy = ticked.body.checklist.find((i: { id: string }) => i.id === 'pharmacy');
+    expect(pharmacy).toMatchObject({
       done: true,
-      detail: 'Ticked by hand',
+      tickable: true,
+      ticked: { by: ma.user.username },
     });
+    expect(pharmacy.detail).toMatch(new RegExp(`^Ticked by hand by ${ma.user.username} at \\d{2}:\\d{2}$`));
     const enc = await fhir(h.app, ctx, { method: 'GET', url: `Encounter/${encounterId}` });
-    expect(
-      (enc.body.extension as Extension[])
-        .filter((e) => e.url.endsWith('/rooming-checked'))
-        .map((e) => e.valueCode)
-    ).toEqual(['pharmacy']);
+    const ticks = (enc.body.extension as Extension[]).filter((e) =>
+      e.url.endsWith('/rooming-ticked-by-hand')
+    );
+    expect(ticks).toHaveLength(1);
+    const sub = (url: string) => ticks[0].extension?.find((e) => e.url === url);
+    expect(sub('item')?.valueCode).toBe('pharmacy');
+    expect(sub('by')?.valueReference).toEqual({
+      reference: 'Practitioner/prac-ortega',
+      display: ma.user.username,
+    });
+    const at = Date.parse(sub('at')?.valueDateTime ?? '');
+    expect(at).toBeGreaterThanOrEqual(before - 1000);
+    expect(at).toBeLessThanOrEqual(Date.now());
+    expect(pharmacy.ticked.at).toBe(sub('at')?.valueDateTime);
     const unticked = await post(h.app, ma, `/api/rooming/encounters/${encounterId}/checked`, {
       item: 'pharmacy',
       checked: false,
     });
     expect(unticked.body.checklist.find((i: { id: string }) => i.id === 'pharmacy').done).toBe(false);
 
-    // Bad ticks: an unknown item, an item not on this visit's list (consent is for procedures), no boolean.
+    // Bad ticks: an unknown item; items done only by recording them (measured, reviewed, typed, signed);
+    // an item not on this visit's list; no boolean. Each a 400 naming the field, the Encounter unchanged.
+    const version = (await fhir(h.app, ctx, { method: 'GET', url: `Encounter/${encounterId}` })).body.meta
+      .versionId;
     for (const [body, field] of [
       [{ item: 'lunch', checked: true }, 'item'],
+      [{ item: 'vitals', checked: true }, 'item'],
+      [{ item: 'pain', checked: true }, 'item'],
+      [{ item: 'allergies', checked: true }, 'item'],
+      [{ item: 'medications', checked: true }, 'item'],
+      [{ item: 'chief-complaint', checked: true }, 'item'],
+      [{ item: 'pregnancy', checked: true }, 'item'],
       [{ item: 'consent', checked: true }, 'item'],
-      [{ item: 'pain', checked: 'yes' }, 'checked'],
+      // Fall risk may be ticked, but a woman of 46 has no fall-risk item.
+      [{ item: 'fall-risk', checked: true }, 'item'],
+      [{ item: 'pharmacy', checked: 'yes' }, 'checked'],
     ] as const) {
       const bad = await post(h.app, ma, `/api/rooming/encounters/${encounterId}/checked`, body);
-      expect(bad.status, bad.text).toBe(400);
+      expect(bad.status, `${JSON.stringify(body)}: ${bad.text}`).toBe(400);
+      expect(bad.body.resourceType).toBe('OperationOutcome');
       expect(bad.body.issue[0].expression).toEqual([field]);
     }
+    expect(
+      (await fhir(h.app, ctx, { method: 'GET', url: `Encounter/${encounterId}` })).body.meta.versionId
+    ).toBe(version);
+    const painTick = await post(h.app, ma, `/api/rooming/encounters/${encounterId}/checked`, {
+      item: 'pain',
+      checked: true,
+    });
+    expect(painTick.body.issue[0].details.text).toContain('Pain score cannot be ticked by hand');
   });
 
   it('a procedure visit for a man of 70: fall risk and tobacco by type and age, consent from a Consent of this encounter', async () => {
@@ -456,6 +491,160 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
     });
     expect(sent.body.entry).toHaveLength(1);
     expect(sent.body.entry[0].resource.payload[0].contentString).toBe('Ready for provider: rooming complete');
+  });
+
+  /** Makes the fixture's patient a man born `years` years and 10 days ago, and the visit of type `code`. */
+  async function manOfVisit(ctx: TestContext, years: number, code: string) {
+    const born = new Date(Date.now() - (years * 365.25 + 10) * 86_400_000).toISOString().slice(0, 10);
+    const pat = await fhir(h.app, ctx, { method: 'GET', url: 'Patient/pat-delgado' });
+    await fhir(h.app, ctx, {
+      method: 'PUT',
+      url: 'Patient/pat-delgado',
+      body: { ...pat.body, gender: 'male', birthDate: born },
+    });
+    const appt = await fhir(h.app, ctx, { method: 'GET', url: 'Appointment/appt-1' });
+    const res = await fhir(h.app, ctx, {
+      method: 'PUT',
+      url: 'Appointment/appt-1',
+      body: {
+        ...appt.body,
+        appointmentType: { coding: [{ system: 'urn:medassist:visit-type', code, display: code }] },
+      },
+    });
+    expect(res.status, res.text).toBe(200);
+  }
+
+  it('a refused consent, the newest by time though not by id, is "Refused"; the notice says only "see the chart"', async () => {
+    const { ctx, ma, encounterId } = await roomedVisit(h.app, h.db);
+    await manOfVisit(ctx, 40, 'procedure');
+    const consent = (id: string, dateTime: string, type: 'permit' | 'deny') => ({
+      resource: {
+        resourceType: 'Consent',
+        id,
+        status: 'active',
+        scope: {
+          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'treatment' }],
+        },
+        category: [
+          { coding: [{ system: 'urn:medassist:document-category', code: 'consent' }] },
+          { coding: [{ system: 'urn:medassist:consent-type', code: 'procedure-consent' }] },
+        ],
+        patient: { reference: 'Patient/pat-delgado' },
+        dateTime,
+        extension: [
+          {
+            url: 'https://medassist.dev/fhir/StructureDefinition/consent-encounter',
+            valueReference: { reference: `Encounter/${encounterId}` },
+          },
+        ],
+        policyRule: {
+          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN' }],
+        },
+        provision: { type },
+      },
+      request: { method: 'PUT', url: `Consent/${id}` },
+    });
+    // He signed at first, then refused 20 minutes later; the ids sort the refusal first.
+    const now = Date.now();
+    await load(h.app, ctx, [
+      consent('consent-a', new Date(now - 10 * 60_000).toISOString(), 'deny'),
+      consent('consent-b', new Date(now - 30 * 60_000).toISOString(), 'permit'),
+      observation(encounterId, '85354-9', {}),
+      observation(encounterId, '8867-4', {}),
+      observation(encounterId, '8310-5', {}),
+      observation(encounterId, '29463-7', {}),
+      observation(encounterId, '72514-3', {}),
+      observation(encounterId, '8661-1', {}),
+    ]);
+    const at = new Date();
+    await editEncounter(ctx, encounterId, (e) => ({
+      ...e,
+      extension: [...(e.extension ?? []), reviewed('allergies', at), reviewed('medications', at)],
+    }));
+    const checklist = (await screen(ma, encounterId)).body.checklist as {
+      id: string;
+      done: boolean;
+      detail?: string;
+      attention?: boolean;
+    }[];
+    // procedure, a man of 40 = vitals, pain, allergies, medications, chief-complaint, consent.
+    expect(checklist.map((i) => i.id)).toEqual([
+      'vitals',
+      'pain',
+      'allergies',
+      'medications',
+      'chief-complaint',
+      'consent',
+    ]);
+    expect(checklist.find((i) => i.id === 'consent')).toMatchObject({
+      done: true,
+      detail: 'Refused',
+      attention: true,
+    });
+    const ready = await post(h.app, ma, `/api/rooming/encounters/${encounterId}/ready`, {});
+    expect(ready.status, ready.text).toBe(200);
+    const sent = await fhir(h.app, ctx, {
+      method: 'GET',
+      url: `Communication?encounter=Encounter/${encounterId}`,
+    });
+    expect(sent.body.entry).toHaveLength(1);
+    // Not "all fine", and no clinical words for the front desk to read.
+    expect(sent.body.entry[0].resource.payload[0].contentString).toBe(
+      'Ready for provider: rooming complete; see the chart'
+    );
+  });
+
+  it('fall risk of a man of 70: a screening at another visit 3 months ago counts (the panel offers none); 13 months ago does not', async () => {
+    const { ctx, ma, encounterId } = await roomedVisit(h.app, h.db);
+    await manOfVisit(ctx, 70, 'follow-up');
+    const score = (id: string, monthsAgo: number) => {
+      const when = new Date();
+      when.setUTCMonth(when.getUTCMonth() - monthsAgo);
+      when.setUTCHours(17, 0, 0, 0); // 12:00 or 13:00 in New York: the same calendar date there
+      return {
+        when: when.toISOString(),
+        entry: {
+          resource: {
+            resourceType: 'Observation',
+            id,
+            status: 'final',
+            category: [
+              {
+                coding: [
+                  { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'survey' },
+                ],
+              },
+            ],
+            code: { coding: [{ system: 'http://loinc.org', code: '73830-2' }] },
+            subject: { reference: 'Patient/pat-delgado' },
+            encounter: { reference: 'Encounter/an-earlier-visit' },
+            effectiveDateTime: when.toISOString(),
+            valueInteger: 2,
+          },
+          request: { method: 'PUT', url: `Observation/${id}` },
+        },
+      };
+    };
+    const fallRisk = async () =>
+      (
+        (await screen(ma, encounterId)).body.checklist as { id: string; done: boolean; detail?: string }[]
+      ).find((i) => i.id === 'fall-risk');
+    const old = score('fall-old', 13);
+    await load(h.app, ctx, [old.entry]);
+    expect(await fallRisk()).toMatchObject({ done: false });
+    const recent = score('fall-recent', 3);
+    await load(h.app, ctx, [recent.entry]);
+    // The screenings part agrees: fall risk is not due again.
+    const now = new Date();
+    const visit = await roomingVisitOf(h.db, ctx, encounterId, now);
+    expect((await dueScreenings(h.db, ctx, visit, now)).map((d) => d.id)).not.toContain('fall-risk');
+    expect(await fallRisk()).toEqual({
+      id: 'fall-risk',
+      label: 'Fall risk',
+      done: true,
+      detail: `Screened ${recent.when.slice(0, 10)}; due again after 12 months`,
+      tickable: true,
+    });
   });
 
   it('two MAs press ready at once: one moves the visit, the other gets 409, one notice', async () => {
