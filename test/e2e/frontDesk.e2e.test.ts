@@ -11,8 +11,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Appointment, Patient } from '@medplum/fhirtypes';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
-import { ORIGIN, apiSignIn, expectAccessible, fhirGet, useBrowser } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  MIDNIGHT_WAIT_MS,
+  ORIGIN,
+  apiSignIn,
+  awayFromClinicMidnight,
+  expectAccessible,
+  fhirGet,
+  useBrowser,
+} from './helpers.js';
 import { DEMO_USERS, sessionCookie, useSessionOf } from './signIn.js';
 import { api, apiSession, defaultSite } from './apiSession.js';
 
@@ -30,19 +38,16 @@ interface Setup {
 
 /**
  * Books a follow-up for today at the site, a few minutes from now (overbooked by the lead MA, allowed to,
- * so the time need not be open). Returns the appointment id.
+ * so the time need not be open). Returns the appointment id. Called after awayFromClinicMidnight, so "now"
+ * is before 23:50 clinic time and the journey ends on the day it began.
  */
 async function bookToday(siteId: string, patientId: string): Promise<string> {
   const leadMa = await apiSession(DEMO_USERS.leadMa);
   const setup = await api<Setup>(leadMa, 'GET', `/api/schedule/setup?location=${siteId}`);
   const schedule = setup.schedules.find((s) => s.practitioner && !s.nurseLine);
   if (!schedule) throw new Error('the site has no provider schedule');
-  // Now, on a 5-minute boundary, and still today in the clinic's zone (else 1 minute ago).
-  const now = Date.now();
-  const rounded = new Date(Math.ceil(now / 300_000) * 300_000);
-  const dayOf = (when: Date) => when.toLocaleDateString('en-CA', { timeZone: setup.timeZone });
-  const start =
-    dayOf(rounded) === dayOf(new Date(now)) ? rounded : new Date(Math.floor(now / 60_000) * 60_000);
+  // Now, on the next 5-minute boundary: at the latest 23:50, still today in the clinic's zone.
+  const start = new Date(Math.ceil(Date.now() / 300_000) * 300_000);
   const appointment = await api<{ id: string }>(leadMa, 'POST', '/api/schedule/appointments', {
     patientId,
     visitType: 'follow-up',
@@ -89,6 +94,8 @@ async function openBoard(page: Page): Promise<void> {
 
 describe('the front desk journey', () => {
   const b = useBrowser({ viewport: { width: 1440, height: 900 } });
+  // The visit is booked for today and moved for minutes: not across the clinic's midnight.
+  beforeEach(() => awayFromClinicMidnight(), MIDNIGHT_WAIT_MS);
 
   it(
     'checks a patient in, rooms them, and checks them out, live on a second board',

@@ -174,6 +174,50 @@ export async function searchAll<T extends Resource>(pathAndQuery: string): Promi
 
 // ---------- dates and ages, worked by hand ----------
 
+/** The demo clinic's time zone (the timezone extension of its site Locations). */
+export const DEMO_TIME_ZONE = 'America/Chicago';
+
+/** The longest awayFromClinicMidnight waits (ten minutes and a little): give the hook that calls it this. */
+export const MIDNIGHT_WAIT_MS = 11 * 60_000;
+
+/** From 23:50 local a journey may cross midnight. */
+const LAST_SAFE_SECOND = (23 * 60 + 50) * 60;
+
+/** Seconds since local midnight on the zone's wall clock. */
+function localSecondOfDay(at: Date, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, Number(p.value)])
+  ) as Record<string, number>;
+  return parts.hour * 3600 + parts.minute * 60 + parts.second;
+}
+
+/**
+ * Keeps a test's "today" one day long. A journey that books a visit for today and then checks it in, rooms
+ * it and checks it out for minutes must not cross the clinic's midnight: the visit would leave today's board
+ * and check-in would refuse it ("not today"), and dates computed at the start would be yesterday's. From
+ * 23:50 clinic time this waits until 00:00:05; before that it returns at once. Call it before booking or
+ * computing dates, from a hook with MIDNIGHT_WAIT_MS as its timeout:
+ * `beforeEach(() => awayFromClinicMidnight(), MIDNIGHT_WAIT_MS)`.
+ */
+export async function awayFromClinicMidnight(timeZone = DEMO_TIME_ZONE): Promise<void> {
+  for (;;) {
+    const now = new Date();
+    const second = localSecondOfDay(now, timeZone);
+    if (second < LAST_SAFE_SECOND) return;
+    // To 00:00:05 by the wall clock; the loop checks the clock again after the wait.
+    const wait = (86_400 - second + 5) * 1000 - now.getMilliseconds();
+    await new Promise((resolve) => setTimeout(resolve, Math.min(wait, MIDNIGHT_WAIT_MS)));
+  }
+}
+
 /** Today's local calendar date (the browser runs on the same machine and zone). */
 export function todayLocal(now = new Date()): { y: number; m: number; d: number } {
   return { y: now.getFullYear(), m: now.getMonth() + 1, d: now.getDate() };

@@ -8,9 +8,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Location } from '@medplum/fhirtypes';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Encounter } from '@medplum/fhirtypes';
-import { DEMO_PASSWORD, ORIGIN, SESSION_COOKIE, apiSignIn, fhirGet, matches, useBrowser } from './helpers.js';
+import {
+  DEMO_PASSWORD,
+  MIDNIGHT_WAIT_MS,
+  ORIGIN,
+  SESSION_COOKIE,
+  apiSignIn,
+  awayFromClinicMidnight,
+  fhirGet,
+  matches,
+  useBrowser,
+} from './helpers.js';
 import { DEMO_USERS, useSessionOf } from './signIn.js';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/e2e');
@@ -41,6 +51,8 @@ async function signInWithCsrf(username: string): Promise<{ cookie: string; csrf:
 
 describe('the huddle sheet and the co-sign queue', () => {
   const b = useBrowser({ viewport: { width: 1400, height: 900 } });
+  // "Tomorrow" (the API's default and the page's) is computed twice: both on the same side of midnight.
+  beforeEach(() => awayFromClinicMidnight(), MIDNIGHT_WAIT_MS);
 
   it('shows a day of visits with care gaps and prints it', async () => {
     const cookie = `${SESSION_COOKIE}=${await apiSignIn(DEMO_USERS.ma)}`;

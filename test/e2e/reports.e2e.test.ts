@@ -4,8 +4,17 @@
  * ranges: waits of 3-25 minutes plus 1-3 of check-in), sorts the table, and downloads the CSV.
  */
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { ORIGIN, SESSION_COOKIE, apiSignIn, expectAccessible, useBrowser } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  DEMO_TIME_ZONE,
+  MIDNIGHT_WAIT_MS,
+  ORIGIN,
+  SESSION_COOKIE,
+  apiSignIn,
+  awayFromClinicMidnight,
+  expectAccessible,
+  useBrowser,
+} from './helpers.js';
 import { DEMO_USERS, openAs } from './signIn.js';
 
 interface Report {
@@ -24,10 +33,12 @@ interface Report {
   };
 }
 
-/** YYYY-MM-DD in the demo clinic's zone (America/Chicago), `days` from today. */
-/** Today in the demo clinic's calendar, moved by whole calendar days (not 24-hour steps, which a DST change skews). */
+/**
+ * YYYY-MM-DD in the demo clinic's calendar (America/Chicago), moved by whole calendar days from today (not
+ * 24-hour steps, which a DST change skews).
+ */
 function chicagoDate(days = 0): string {
-  const today = new Date().toLocaleDateString('en-CA', { timeZone: 'America/Chicago' });
+  const today = new Date().toLocaleDateString('en-CA', { timeZone: DEMO_TIME_ZONE });
   const day = new Date(`${today}T00:00:00Z`);
   day.setUTCDate(day.getUTCDate() + days);
   return day.toISOString().slice(0, 10);
@@ -44,6 +55,8 @@ async function reportAsFrontDesk(from: string, to: string): Promise<Report> {
 
 describe('wait-time report', () => {
   const b = useBrowser({ viewport: { width: 1400, height: 1000 } });
+  // The page's default range and the test's are both "today": computed on the same side of midnight.
+  beforeEach(() => awayFromClinicMidnight(), MIDNIGHT_WAIT_MS);
 
   it('shows the last 30 days of the demo history, sorts, and downloads the CSV', async () => {
     const from = chicagoDate(-29);

@@ -10,7 +10,7 @@ import {
   useEngine,
   type TestContext,
 } from '../../harness.js';
-import { appointment, clinic, get, goodCheckIn, MA, patient, post, SITE } from './fixtures.js';
+import { appointment, clinic, get, goodCheckIn, MA, patient, post, SITE, todayAt } from './fixtures.js';
 
 const ROOM_STATUS = (code: string) => ({ system: 'http://terminology.hl7.org/CodeSystem/v2-0116', code });
 
@@ -107,7 +107,7 @@ describe.each(testEngines())('patient flow: moves, rooms, board, check-out [%s]'
 
   it('the board: rows in time order, statuses, rooms, flags, thresholds; restricted charts masked', async () => {
     const { ctx, ma, encounterId } = await setUp();
-    const now = Date.now();
+    // Around now, but inside today (todayAt): at 23:59 or 00:00 a minute either side was another day.
     const loaded = await transaction(h.app, ctx, [
       patient('pat-hidden', 'Iris', 'Vance', '1975-01-01', {
         meta: {
@@ -126,9 +126,9 @@ describe.each(testEngines())('patient flow: moves, rooms, board, check-out [%s]'
         },
         request: { method: 'POST', url: 'Flag' },
       },
-      appointment('appt-hidden', new Date(now - 60_000), 'pat-hidden'),
-      appointment('appt-fall', new Date(now + 60_000), 'pat-fall'),
-      appointment('appt-gone', new Date(now + 120_000), 'pat-fall', 'cancelled'),
+      appointment('appt-hidden', todayAt(-60_000), 'pat-hidden'),
+      appointment('appt-fall', todayAt(60_000), 'pat-fall'),
+      appointment('appt-gone', todayAt(120_000), 'pat-fall', 'cancelled'),
     ]);
     expect(loaded.status, loaded.text).toBe(200);
     await move(ma, encounterId, { status: 'roomed', room: 'room-1' });
@@ -213,7 +213,7 @@ describe.each(testEngines())('patient flow: moves, rooms, board, check-out [%s]'
 
   it('an occupied room, a missing room, an unknown room or encounter, an impossible move: refused, nothing written', async () => {
     const { ctx, ma, desk, encounterId } = await setUp();
-    const more = await transaction(h.app, ctx, [appointment('appt-2', new Date())]);
+    const more = await transaction(h.app, ctx, [appointment('appt-2', todayAt())]);
     expect(more.status).toBe(200);
     const second = await post(
       h.app,
@@ -275,7 +275,7 @@ describe.each(testEngines())('patient flow: moves, rooms, board, check-out [%s]'
     const again = await post(h.app, ma, '/api/flow/appointments/appt-1/left-without-being-seen', {});
     expect(again.status).toBe(409);
     // Never checked in: a no-show, not this.
-    const more = await transaction(h.app, ctx, [appointment('appt-2', new Date())]);
+    const more = await transaction(h.app, ctx, [appointment('appt-2', todayAt())]);
     expect(more.status).toBe(200);
     const never = await post(h.app, ma, '/api/flow/appointments/appt-2/left-without-being-seen', {});
     expect(never.status).toBe(409);

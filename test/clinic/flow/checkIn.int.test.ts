@@ -12,6 +12,8 @@ import {
   PATIENT,
   PATIENT_NAME,
   post,
+  todayAt,
+  tomorrowAt10,
 } from './fixtures.js';
 
 const VERIFIED = 'https://medassist.dev/fhir/StructureDefinition/verified';
@@ -83,7 +85,7 @@ describe.each(testEngines())('check-in [%s]', (engine) => {
 
   it('receipt numbers are unique and in order within a practice', async () => {
     const { ctx, desk } = await setUp();
-    const start = new Date();
+    const start = todayAt();
     const more = await transaction(h.app, ctx, [appointment('appt-2', start), appointment('appt-3', start)]);
     expect(more.status).toBe(200);
     const numbers: string[] = [];
@@ -211,7 +213,8 @@ describe.each(testEngines())('check-in [%s]', (engine) => {
 
   it("tomorrow's appointment does not check in today", async () => {
     const ctx = await newPractice(h.db, 'checkin');
-    await clinic(h.app, ctx, new Date(Date.now() + 24 * 3600_000));
+    // 10:00 on the next New York day: 24 hours from now is the same day at the fall-back hour.
+    await clinic(h.app, ctx, tomorrowAt10());
     const desk = await frontDesk(h.db, ctx);
     const res = await post(h.app, desk, '/api/flow/check-in', goodCheckIn());
     expect(res.status).toBe(400);
@@ -222,7 +225,7 @@ describe.each(testEngines())('check-in [%s]', (engine) => {
 
   it('a telehealth visit opens a virtual (VR) Encounter', async () => {
     const { ctx, desk } = await setUp();
-    const appt = appointment('appt-tele', new Date());
+    const appt = appointment('appt-tele', todayAt());
     appt.resource.appointmentType = {
       coding: [{ system: 'urn:medassist:visit-type', code: 'telehealth', display: 'Telehealth visit' }],
     };
@@ -244,7 +247,7 @@ describe.each(testEngines())('check-in [%s]', (engine) => {
     const claims = await get(h.app, desk, '/fhir/R4/Claim');
     expect(claims.status).toBe(403);
     const provider = await signedInUser(h.db, ctx, ['provider']);
-    const more = await transaction(h.app, ctx, [appointment('appt-2', new Date())]);
+    const more = await transaction(h.app, ctx, [appointment('appt-2', todayAt())]);
     expect(more.status).toBe(200);
     const res = await post(h.app, provider, '/api/flow/check-in', goodCheckIn({ appointmentId: 'appt-2' }));
     expect(res.status).toBe(403);

@@ -3,13 +3,15 @@ import { expect } from 'vitest';
 import { signedInUser, asUser, type TestUser } from '../../authHarness.js';
 import { transaction, type TestContext } from '../../harness.js';
 import type { Database } from '../../../src/store/db.js';
+import { dayRange, localDate } from '../../../src/clinic/flow/visit.js';
 
 /**
  * A small clinic for the flow tests: one site (New York time) with three exam rooms, a provider (Dr. Amara
  * Nwosu), an MA (Luis Ortega), a patient (Maria Delgado, born 1980-04-12, Spanish-speaking) with insurance
- * carrying a $25 co-pay, and her appointment starting `start` (default: now, so it is today).
+ * carrying a $25 co-pay, and her appointment starting `start` (default: todayAt(), so it is today).
  */
 export const SITE = 'site-main';
+export const SITE_TIME_ZONE = 'America/New_York';
 export const ROOMS = ['room-1', 'room-2', 'room-3'];
 export const PROVIDER = 'prac-nwosu';
 export const MA = 'prac-ortega';
@@ -54,14 +56,48 @@ export function patient(
   return put({ resourceType: 'Patient', id, name: [{ family, given: [given] }], birthDate, ...extra });
 }
 
-/** Loads the clinic and one appointment (id `appt-1`). */
-export async function clinic(app: FastifyInstance, ctx: TestContext, start = new Date()): Promise<void> {
+const MINUTE = 60_000;
+
+/**
+ * An instant of today at the site, `offsetMs` from now, with now held at least 10 minutes inside the local
+ * day: fixtures a minute or two either side of "now" stay on today's board when a test runs at 23:59 or
+ * 00:00 New York time (before, one fell on yesterday or tomorrow and the board lost a row).
+ */
+export function todayAt(offsetMs = 0, now = new Date()): Date {
+  const { start, end } = dayRange(localDate(now, SITE_TIME_ZONE), SITE_TIME_ZONE);
+  const anchor = Math.min(
+    Math.max(now.getTime(), start.getTime() + 10 * MINUTE),
+    end.getTime() - 10 * MINUTE
+  );
+  return new Date(anchor + offsetMs);
+}
+
+/** 10:00 New York time on the site's next local day (by the calendar: 24 hours from now is sometimes today). */
+export function tomorrowAt10(now = new Date()): Date {
+  const { end } = dayRange(localDate(now, SITE_TIME_ZONE), SITE_TIME_ZONE);
+  return new Date(end.getTime() + 10 * 60 * MINUTE);
+}
+
+/**
+ * Waits out the last 30 seconds of the site's day, so that a test that books today and checks in a moment
+ * later does not straddle midnight (a test takes a few seconds).
+ */
+async function awayFromSiteMidnight(): Promise<void> {
+  const now = new Date();
+  const { end } = dayRange(localDate(now, SITE_TIME_ZONE), SITE_TIME_ZONE);
+  const left = end.getTime() - now.getTime();
+  if (left < 30_000) await new Promise((resolve) => setTimeout(resolve, left + 1_000));
+}
+
+/** Loads the clinic and one appointment (id `appt-1`, default todayAt()). */
+export async function clinic(app: FastifyInstance, ctx: TestContext, start?: Date): Promise<void> {
+  if (!start) await awayFromSiteMidnight();
   const answer = await transaction(app, ctx, [
     put({
       resourceType: 'Location',
       id: SITE,
       name: 'Main Street Clinic',
-      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/timezone', valueCode: 'America/New_York' }],
+      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/timezone', valueCode: SITE_TIME_ZONE }],
       address: { line: ['12 Main Street'], city: 'Springfield', state: 'IL', postalCode: '62701' },
       telecom: [{ system: 'phone', value: '(217) 555-0100' }],
     }),
@@ -100,7 +136,7 @@ export async function clinic(app: FastifyInstance, ctx: TestContext, start = new
         },
       ],
     }),
-    appointment('appt-1', start),
+    appointment('appt-1', start ?? todayAt()),
   ]);
   expect(answer.status, answer.text).toBe(200);
 }
