@@ -69,11 +69,18 @@ function responseItems(def: ScreeningDefinition, answers: Answers): Questionnair
   });
 }
 
-/** The notice's words: never the answers or the score (the front desk reads messages). */
-function noticeText(def: ScreeningDefinition, result: ScreeningResult): string {
-  return result.urgent
-    ? `${def.title} needs your attention now: please see the patient before they leave`
-    : `Positive ${def.title} screening: please review`;
+/**
+ * The notice's words. The front desk reads messages, so they name no instrument, answer or score: "PHQ-9 needs
+ * your attention now" would tell them item 9 (thoughts of self-harm) was answered. Which screening it was is
+ * in Communication.about (the Observation and the QuestionnaireResponse), which the front desk cannot read.
+ */
+export const SCREENING_NOTICE_TEXT = {
+  routine: 'A screening needs your review',
+  urgent: 'A screening needs your attention now: please see the patient before they leave',
+} as const;
+
+function noticeText(result: ScreeningResult): string {
+  return result.urgent ? SCREENING_NOTICE_TEXT.urgent : SCREENING_NOTICE_TEXT.routine;
 }
 
 /**
@@ -183,7 +190,7 @@ export async function recordScreening(
         {
           kind: 'positive-screening',
           priority: result.urgent ? 'urgent' : 'routine',
-          text: noticeText(def, result),
+          text: noticeText(result),
           about: [{ reference: `Observation/${observationWrite.id}` }, responseRef],
         },
         now

@@ -19,6 +19,14 @@ const PHQ9 = [
 ];
 const NOTICE = 'urn:medassist:notice';
 
+/** A notice's words name no screening instrument (docs/rooming/screenings.md), no score and no answer. */
+function expectNoScreeningDetail(text: string, score: number): void {
+  for (const word of ['PHQ', 'GAD', 'depress', 'anxi', 'suicid', 'self-harm', 'item', 'positive', 'score']) {
+    expect(text.toLowerCase(), word).not.toContain(word.toLowerCase());
+  }
+  expect(text).not.toMatch(new RegExp(`\\b${score}\\b`));
+}
+
 describe.each(testEngines())('screenings [%s]', (engine) => {
   const h = useEngine(engine);
 
@@ -120,9 +128,10 @@ describe.each(testEngines())('screenings [%s]', (engine) => {
     expect(notice.about.map((r: { reference: string }) => r.reference).sort()).toEqual(
       [`Observation/${observation.id}`, `QuestionnaireResponse/${response.id}`].sort()
     );
-    // The words name no answer and no score.
+    // The words name no instrument, answer or score (the front desk reads messages); `about` says which.
     const text = notice.payload[0].contentString as string;
-    expect(text).toBe('Positive PHQ-2 screening: please review');
+    expect(text).toBe('A screening needs your review');
+    expectNoScreeningDetail(text, 4);
 
     // The store audited the creates, naming the MA and the patient: the response, the Observation, the notice.
     const audit = await h.db.query<{ event: { entity: { what?: { reference?: string } }[] } }>(
@@ -172,6 +181,14 @@ describe.each(testEngines())('screenings [%s]', (engine) => {
     const notices = await searchAll(ctx, 'Communication');
     expect(notices).toHaveLength(1);
     expect(notices[0].priority).toBe('urgent');
+    // "PHQ-9 needs your attention now" would tell whoever reads messages that item 9 was answered.
+    const text = notices[0].payload[0].contentString as string;
+    expect(text).toBe('A screening needs your attention now: please see the patient before they leave');
+    expectNoScreeningDetail(text, 9);
+    expect(notices[0].about.map((r: { reference: string }) => r.reference.split('/')[0]).sort()).toEqual([
+      'Observation',
+      'QuestionnaireResponse',
+    ]);
   });
 
   it('a missing or invalid answer: 400 naming the linkId, nothing written', async () => {
