@@ -1,5 +1,5 @@
 import { Alert, Anchor, Box, Button, Grid, Group, Paper, Skeleton, Stack, Text, Title } from '@mantine/core';
-import { IconArrowLeft, IconUserCheck } from '@tabler/icons-react';
+import { IconArrowLeft, IconSignature, IconUserCheck } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState, type ComponentType } from 'react';
 import { Link, useParams } from 'react-router';
@@ -16,6 +16,7 @@ import { EducationPanel } from './intake/EducationPanel';
 import { IntakePanel } from './intake/IntakePanel';
 import { ConsentPanel } from './procedures/ConsentPanel';
 import { ProcedurePanel } from './procedures/ProcedurePanel';
+import { useVisitConsents } from './procedures/proceduresApi';
 import { AllergiesPanel } from './review/AllergiesPanel';
 import { MedicationsPanel } from './review/MedicationsPanel';
 import { ProblemsPanel } from './review/ProblemsPanel';
@@ -42,9 +43,10 @@ import {
   sectionAnchor,
   sectionsFor,
   sexWords,
+  type ScreenChecklistItem,
   type SectionId,
 } from './screen/screenModel';
-import type { ChecklistItemView, RoomingPanelProps, RoomingVisitView } from './types';
+import type { RoomingPanelProps, RoomingVisitView } from './types';
 import { VitalsPanel } from './vitals/VitalsPanel';
 
 /** The panel of each section (each owned by its part; same props). */
@@ -128,6 +130,10 @@ export default function RoomingPage() {
   const [error, setError] = useState<unknown>();
   const [confirming, setConfirming] = useState(false);
   const [sent, setSent] = useState(false);
+  // A procedure at a visit of another type (a biopsy at a follow-up): the consent section opens on request,
+  // and stays once the visit has a consent on record.
+  const [consentWanted, setConsentWanted] = useState(false);
+  const consents = useVisitConsents(encounterId);
 
   const patientId = screen.data?.visit.patient.id;
   // A save in one panel can change what another shows (a PHQ-2 closes a care gap, vitals add a trend point):
@@ -179,10 +185,12 @@ export default function RoomingPage() {
   }
   const { visit, checklist, notices } = screen.data;
   const open = openItems(checklist);
-  const sections = sectionsFor(visit.visitType.code, checklist);
+  const sections = sectionsFor(visit.visitType.code, checklist, {
+    consent: consentWanted || (consents.data?.length ?? 0) > 0,
+  });
   const canReady = visit.flowStatus === 'roomed';
 
-  const onTick = (item: ChecklistItemView, checked: boolean) =>
+  const onTick = (item: ScreenChecklistItem, checked: boolean) =>
     void act(`tick:${item.id}`, () => setChecked(encounterId, item.id, checked));
   const onAcknowledge = (notice: NoticeView) => void act(notice.id, () => acknowledgeNotice(notice.id));
   const otherNotices = (mine.data?.notices ?? []).filter((n) => n.encounterId !== encounterId);
@@ -256,9 +264,27 @@ export default function RoomingPage() {
                   aria-labelledby={`${sectionAnchor(section)}-title`}
                   style={{ scrollMarginTop: 16 }}
                 >
-                  <Title order={2} size="h4" mb="xs" id={`${sectionAnchor(section)}-title`}>
-                    {SECTION_TITLES[section]}
-                  </Title>
+                  <Group justify="space-between" align="baseline" mb="xs">
+                    <Title order={2} size="h4" id={`${sectionAnchor(section)}-title`}>
+                      {SECTION_TITLES[section]}
+                    </Title>
+                    {section === 'procedure' && !sections.includes('consent') && (
+                      <Button
+                        variant="subtle"
+                        size="compact-sm"
+                        leftSection={<IconSignature size={14} aria-hidden />}
+                        onClick={() => {
+                          setConsentWanted(true);
+                          // The consent section appears above this one: take the MA there.
+                          requestAnimationFrame(() =>
+                            document.getElementById(sectionAnchor('consent'))?.scrollIntoView()
+                          );
+                        }}
+                      >
+                        Record a procedure consent
+                      </Button>
+                    )}
+                  </Group>
                   <Box>
                     <Panel visit={visit} onSaved={refresh} />
                   </Box>

@@ -10,6 +10,7 @@ import {
   progressOf,
   sectionsFor,
   tickedByHand,
+  type ScreenChecklistItem,
 } from '../../../../web/src/rooming/screen/screenModel';
 import type { ChecklistItemView } from '../../../../web/src/rooming/types';
 
@@ -36,7 +37,8 @@ describe('rooming screen model', () => {
     expect(openItems([item('vitals', true), item('pain', false)]).map((i) => i.id)).toEqual(['pain']);
   });
 
-  it('sections in checklist order; consent and procedure only for procedure visits; telehealth without vitals', () => {
+  it('sections in checklist order; procedure and wound care at every visit in the room; consent on procedure visits or on request', () => {
+    // A dermatology wound re-check is a follow-up or a nurse visit: the wound section is there.
     const followUp = sectionsFor('follow-up', [item('vitals', false)]);
     expect(followUp).toEqual([
       'vitals',
@@ -45,10 +47,30 @@ describe('rooming screen model', () => {
       'problems',
       'screenings',
       'intake',
+      'procedure',
       'education',
       'care-gaps',
       'trends',
     ]);
+    expect(sectionsFor('nurse-visit', [item('vitals', false)])).toContain('procedure');
+    expect(sectionsFor('lab-draw', [item('allergies', false)])).toContain('procedure');
+    expect(sectionsFor('nurse-visit', [item('vitals', false)])).not.toContain('consent');
+    // A procedure at a follow-up: the consent section comes before the procedure one.
+    expect(sectionsFor('follow-up', [item('vitals', false)], { consent: true })).toEqual([
+      'vitals',
+      'allergies',
+      'medications',
+      'problems',
+      'screenings',
+      'intake',
+      'consent',
+      'procedure',
+      'education',
+      'care-gaps',
+      'trends',
+    ]);
+    // Telehealth: nothing to assist or measure in the room.
+    expect(sectionsFor('telehealth', [item('allergies', false)])).not.toContain('procedure');
     expect(sectionsFor('procedure', [item('vitals', false), item('consent', false)])).toEqual([
       'vitals',
       'allergies',
@@ -81,13 +103,32 @@ describe('rooming screen model', () => {
     }
   });
 
-  it('ticks by hand: open items and hand-ticked ones, never measured vitals or pain', () => {
-    expect(mayTick(item('pharmacy', false))).toBe(true);
-    expect(mayTick(item('pharmacy', true, 'Ticked by hand'))).toBe(true);
-    expect(tickedByHand(item('pharmacy', true, 'Last reviewed 2026-11-20; ticked by hand'))).toBe(true);
-    expect(mayTick(item('allergies', true, 'Reviewed today by Luis Ortega'))).toBe(false);
-    expect(mayTick(item('vitals', false))).toBe(false);
-    expect(mayTick(item('pain', false))).toBe(false);
+  it('ticks by hand: only what the server allows (tickable), open or ticked by hand', () => {
+    const open = (id: string, tickable: boolean): ScreenChecklistItem => ({ ...item(id, false), tickable });
+    expect(mayTick(open('pharmacy', true))).toBe(true);
+    expect(mayTick(open('screenings', true))).toBe(true);
+    // The server says no for measured, signed and reviewed items: the screen offers no tick.
+    expect(mayTick(open('vitals', false))).toBe(false);
+    expect(mayTick(open('pain', false))).toBe(false);
+    expect(mayTick(open('consent', false))).toBe(false);
+    // An answer without the flag (an older server) offers nothing.
+    expect(mayTick(item('pharmacy', false))).toBe(false);
+    const ticked: ScreenChecklistItem = {
+      ...item('pharmacy', true, 'Ticked by hand by Luis Ortega at 10:42'),
+      tickable: true,
+      ticked: { by: 'Luis Ortega', at: '2026-11-27T16:42:00Z' },
+    };
+    expect(tickedByHand(ticked)).toBe(true);
+    expect(mayTick(ticked)).toBe(true);
+    // Done by its record (a review stamp), not by hand: nothing to take back.
+    const reviewed: ScreenChecklistItem = {
+      ...item('pharmacy', true, 'Reviewed today by Luis Ortega'),
+      tickable: true,
+    };
+    expect(tickedByHand(reviewed)).toBe(false);
+    expect(mayTick(reviewed)).toBe(false);
+    // The words "ticked by hand" in a detail are not a tick.
+    expect(tickedByHand(item('pharmacy', true, 'Ticked by hand'))).toBe(false);
   });
 
   it('words', () => {

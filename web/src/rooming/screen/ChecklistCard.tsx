@@ -1,21 +1,28 @@
 import { Anchor, Checkbox, Group, Paper, Progress, Stack, Text, Title } from '@mantine/core';
-import { IconCircle, IconCircleCheck } from '@tabler/icons-react';
-import type { ChecklistItemView } from '../types';
-import { ITEM_SECTION, mayTick, progressOf, sectionAnchor, tickedByHand } from './screenModel';
+import { IconAlertCircle, IconCircle, IconCircleCheck } from '@tabler/icons-react';
+import {
+  ITEM_SECTION,
+  mayTick,
+  progressOf,
+  sectionAnchor,
+  tickedByHand,
+  type ScreenChecklistItem,
+} from './screenModel';
 
 /**
  * The visit's checklist (left, sticky): each item done or open with what is there or missing, a link to the
- * section where it is done, and a tick by hand for items the data cannot show ("no pharmacy").
+ * section where it is done, and a tick by hand for the items the server allows it for ("no pharmacy"). A done
+ * item the provider must read (a refused consent) shows an orange mark instead of the green check.
  */
 export function ChecklistCard({
   items,
   busyItem,
   onTick,
 }: {
-  items: ChecklistItemView[];
+  items: ScreenChecklistItem[];
   /** The item whose tick is being saved. */
   busyItem: string | undefined;
-  onTick?: (item: ChecklistItemView, checked: boolean) => void;
+  onTick?: (item: ScreenChecklistItem, checked: boolean) => void;
 }) {
   const progress = progressOf(items);
   return (
@@ -38,7 +45,9 @@ export function ChecklistCard({
             return (
               <li key={item.id} data-item={item.id} data-done={item.done} style={{ padding: '4px 0' }}>
                 <Group gap={6} wrap="nowrap" align="flex-start">
-                  {item.done ? (
+                  {item.done && item.attention ? (
+                    <IconAlertCircle size={18} color="var(--mantine-color-orange-9)" aria-hidden />
+                  ) : item.done ? (
                     <IconCircleCheck size={18} color="var(--mantine-color-green-8)" aria-hidden />
                   ) : (
                     <IconCircle size={18} color="var(--mantine-color-gray-6)" aria-hidden />
@@ -52,7 +61,13 @@ export function ChecklistCard({
                       ) : (
                         item.label
                       )}
-                      <span className="visually-hidden">{item.done ? ': done' : ': to do'}</span>
+                      <span className="visually-hidden">
+                        {item.done && item.attention
+                          ? ': done, see detail'
+                          : item.done
+                            ? ': done'
+                            : ': to do'}
+                      </span>
                     </Text>
                     {item.detail && (
                       <Text size="xs" c="dimmed">

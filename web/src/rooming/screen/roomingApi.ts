@@ -5,7 +5,8 @@
 import { useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { jsonBody, sendJson } from '../../fhir/http';
 import { keys, usePractice } from '../../fhir/queries';
-import type { ChecklistItemView, RoomingVisitView } from '../types';
+import type { RoomingVisitView } from '../types';
+import type { ScreenChecklistItem } from './screenModel';
 
 export interface NoticeView {
   id: string;
@@ -24,7 +25,7 @@ export interface NoticeView {
 
 export interface RoomingScreen {
   visit: RoomingVisitView;
-  checklist: ChecklistItemView[];
+  checklist: ScreenChecklistItem[];
   notices: NoticeView[];
 }
 
@@ -63,7 +64,7 @@ export function setChecked(
   encounterId: string,
   item: string,
   checked: boolean
-): Promise<{ checklist: ChecklistItemView[] }> {
+): Promise<{ checklist: ScreenChecklistItem[] }> {
   return sendJson(`${path(encounterId)}/checked`, { method: 'POST', ...jsonBody({ item, checked }) });
 }
 

@@ -4,6 +4,19 @@
  */
 import type { ChecklistItemView } from '../types';
 
+/**
+ * A checklist item as GET /api/rooming/encounters/:id answers it (src/clinic/rooming/screen/checklist.ts
+ * RoomingChecklistItem): `tickable` is the server's list of items that may be ticked by hand
+ * (src/clinic/rooming/screen/handTicks.ts HAND_TICKABLE_ITEMS), so the screen offers exactly what the server
+ * accepts; `ticked` says who ticked it and when; `attention` marks a done item the provider must read (a
+ * refused consent).
+ */
+export interface ScreenChecklistItem extends ChecklistItemView {
+  tickable?: boolean;
+  ticked?: { by?: string; at?: string };
+  attention?: boolean;
+}
+
 export interface Progress {
   done: number;
   total: number;
@@ -66,14 +79,23 @@ export const ITEM_SECTION: Record<string, SectionId> = {
 
 /**
  * The sections for a visit: vitals unless it is telehealth with no vitals item, then the review sections,
- * screenings, intake, consent and procedure only for procedure visits, then education, care gaps and trends.
+ * screenings, intake; procedure consent on procedure visits (or when the checklist asks for it), or on any
+ * visit once a consent is recorded or the MA asks for one (`consent`: a procedure is being done at a
+ * follow-up); procedure and wound care at every visit in the room (a dermatology wound re-check is a
+ * follow-up or a nurse visit), not on telehealth (nothing to assist or measure); then education, care gaps
+ * and trends.
  */
-export function sectionsFor(visitType: string, items: readonly ChecklistItemView[]): SectionId[] {
+export function sectionsFor(
+  visitType: string,
+  items: readonly ChecklistItemView[],
+  options: { consent?: boolean } = {}
+): SectionId[] {
   const has = (id: string) => items.some((i) => i.id === id);
   const sections: SectionId[] = [];
   if (has('vitals') || has('pain') || visitType !== 'telehealth') sections.push('vitals');
   sections.push('allergies', 'medications', 'problems', 'screenings', 'intake');
-  if (visitType === 'procedure') sections.push('consent', 'procedure');
+  if (visitType === 'procedure' || has('consent') || options.consent) sections.push('consent');
+  if (visitType !== 'telehealth') sections.push('procedure');
   sections.push('education', 'care-gaps', 'trends');
   return sections;
 }
@@ -83,13 +105,16 @@ export function sectionAnchor(section: SectionId): string {
 }
 
 /** Whether an item was done only by a tick by hand (then the tick can be taken back). */
-export function tickedByHand(item: ChecklistItemView): boolean {
-  return item.done && /ticked by hand$/i.test(item.detail ?? '');
+export function tickedByHand(item: ScreenChecklistItem): boolean {
+  return item.done && item.ticked !== undefined;
 }
 
-/** Items that may be ticked by hand: not for vital signs or pain (they are measured). */
-export function mayTick(item: ChecklistItemView): boolean {
-  return item.id !== 'vitals' && item.id !== 'pain' && (!item.done || tickedByHand(item));
+/**
+ * Whether to offer the tick by hand: only items the server says may be ticked (never vital signs, pain or
+ * consent; an answer without the flag offers nothing), while open or ticked by hand (to take it back).
+ */
+export function mayTick(item: ScreenChecklistItem): boolean {
+  return item.tickable === true && (!item.done || tickedByHand(item));
 }
 
 export const FLOW_STATUS_WORDS: Record<string, string> = {
