@@ -13,7 +13,14 @@ import { assertReadsClinical, patientRecords } from '../../clinic/rooming/gaps/f
 import { huddlePdf, huddleSheet } from '../../clinic/rooming/gaps/huddle.js';
 import { careGaps, GAP_RULES } from '../../clinic/rooming/gaps/rules.js';
 import { cosignQueue } from '../../clinic/rooming/intake/cosignQueue.js';
-import { parseIntake, readIntake, saveIntake, signIntake } from '../../clinic/rooming/intake/intake.js';
+import {
+  assertMayCosign,
+  parseIntake,
+  parseSignVersion,
+  readIntake,
+  saveIntake,
+  signIntake,
+} from '../../clinic/rooming/intake/intake.js';
 import { findById } from '../../clinic/flow/visit.js';
 import { badRequest, notFound } from '../../fhir/outcome.js';
 import { assertId, Repository } from '../../store/repository.js';
@@ -47,6 +54,14 @@ export function registerIntakeRoutes({ app, env, baseUrl }: RoomingRouteEnv): vo
     const req = parseIntake(request.body);
     await saveIntake(env.db, ctx, id, req, env.now());
     const view = await readIntake(env.db, ctx, id, env.now());
+    // The answer shows the visit's whole intake (the other entry too), not only what was written.
+    await auditShown(
+      env,
+      ctx.principal,
+      [view.patientId],
+      'clinical notes',
+      `intake of Encounter/${view.encounterId}`
+    );
     return reply.code(200).send(view);
   });
 
@@ -84,11 +99,9 @@ export function registerIntakeRoutes({ app, env, baseUrl }: RoomingRouteEnv): vo
   app.post('/api/rooming/cosign/:id/sign', async (request, reply) => {
     const ctx = await context(request);
     const id = idOf(request);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    if (body.version !== undefined && (typeof body.version !== 'string' || !/^\d{1,9}$/.test(body.version))) {
-      throw badRequest('version must be the version id read with the entry', 'version');
-    }
-    const signed = await signIntake(env.db, ctx, id, body.version, env.now());
+    assertMayCosign(ctx);
+    const version = parseSignVersion(request.body);
+    const signed = await signIntake(env.db, ctx, id, version, env.now());
     return reply.send(signed);
   });
 

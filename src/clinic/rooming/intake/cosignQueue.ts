@@ -59,22 +59,61 @@ async function byIds<T extends Resource>(
   return out;
 }
 
+/** The most entries one answer holds (docs/rooming/intake.md). */
+export const COSIGN_QUEUE_LIMIT = 1000;
+
+/** The id part of a reference to `type` held in the JSON text `expr` (as refId: relative or absolute). */
+const refIdSql = (expr: string, type: string): string =>
+  `(regexp_match(${expr}, '(?:^|/)${type}/([A-Za-z0-9.-]{1,64})$'))[1]`;
+
+/**
+ * The condition "the visit of Observation `r` is `practitionerId`'s" (as providerOf below: the Appointment's
+ * first Practitioner participant, else the Encounter's first participant), with the caller's read access to
+ * the Encounter and the Appointment, so the "mine" filter is in the SQL and LIMIT counts only mine.
+ */
+function visitOfSql(ctx: RequestContext, p: SqlParams, practitionerId: string): string {
+  const appointmentAccess = accessConditions(ctx, 'read', 'Appointment', "'Appointment'", 'a.id', p);
+  const encounterAccess = accessConditions(ctx, 'read', 'Encounter', "'Encounter'", 'e.id', p);
+  const me = p.add(practitionerId);
+  return `EXISTS (
+    SELECT 1 FROM resource e
+    LEFT JOIN resource a ON a.practice_id = e.practice_id AND a.resource_type = 'Appointment' AND NOT a.deleted
+      AND a.id = ${refIdSql("e.content->'appointment'->0->>'reference'", 'Appointment')}
+      ${appointmentAccess.map((c) => `AND ${c}`).join(' ')}
+    WHERE e.practice_id = $1 AND e.resource_type = 'Encounter' AND NOT e.deleted
+      AND e.id = ${refIdSql("r.content->'encounter'->>'reference'", 'Encounter')}
+      ${encounterAccess.map((c) => `AND ${c}`).join(' ')}
+      AND COALESCE(
+        (SELECT ${refIdSql("ap.value->'actor'->>'reference'", 'Practitioner')}
+           FROM jsonb_array_elements(COALESCE(a.content->'participant', '[]'::jsonb)) WITH ORDINALITY AS ap(value, n)
+          WHERE ${refIdSql("ap.value->'actor'->>'reference'", 'Practitioner')} IS NOT NULL
+          ORDER BY ap.n LIMIT 1),
+        ${refIdSql("e.content->'participant'->0->'individual'->>'reference'", 'Practitioner')}
+      ) = ${me})`;
+}
+
 /**
  * The provider's co-signature queue (GET /api/rooming/cosign): intake entries awaiting a signature, oldest
- * first. Providers only (403). `mine` (the default when the caller is linked to a Practitioner) keeps the
- * entries of visits whose provider (Appointment participant, else the Encounter's first participant) is the
- * caller; `all` shows every provider's.
+ * first, at most `limit`. Providers only (403). `mine` (the default when the caller is linked to a
+ * Practitioner) keeps the entries of visits whose provider (Appointment participant, else the Encounter's
+ * first participant) is the caller, in the SQL (before the limit: in a large practice the oldest 1,000
+ * entries may all be other providers'); a caller linked to no Practitioner has no "mine" (empty). `all`
+ * shows every provider's.
  */
 export async function cosignQueue(
   conn: SqlConnection,
   ctx: RequestContext,
-  scope: 'mine' | 'all' | undefined
+  scope: 'mine' | 'all' | undefined,
+  limit = COSIGN_QUEUE_LIMIT
 ): Promise<CosignQueue> {
   if (!isProvider(ctx)) {
     throw forbidden('the co-signature queue is for providers', 'scope');
   }
   const me = ctx.principal?.practitionerId;
   const effective = scope ?? (me ? 'mine' : 'all');
+  if (effective === 'mine' && !me) {
+    return { scope: effective, items: [] };
+  }
   const p = new SqlParams(ctx.practiceId);
   const codes = Object.values(INTAKE_KINDS).map((k) => k.code);
   const where = [
@@ -87,9 +126,10 @@ export async function cosignQueue(
     `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(r.content->'code'->'coding', '[]'::jsonb)) c
              WHERE c->>'system' = 'http://loinc.org' AND c->>'code' = ANY(${p.add(codes)}::text[]))`,
     ...accessConditions(ctx, 'search', 'Observation', "'Observation'", 'r.id', p),
+    ...(effective === 'mine' && me ? [visitOfSql(ctx, p, me)] : []),
   ];
   const result = await conn.query<{ content: Observation }>(
-    `SELECT content FROM resource r WHERE ${where.join(' AND ')} ORDER BY r.last_updated LIMIT 1000`,
+    `SELECT content FROM resource r WHERE ${where.join(' AND ')} ORDER BY r.last_updated, r.id LIMIT ${p.add(limit)}`,
     p.values
   );
   const waiting = result.rows.map((r) => r.content).filter(awaitsCosign);

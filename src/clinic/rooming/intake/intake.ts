@@ -307,28 +307,51 @@ export async function readIntake(
   return view;
 }
 
+/** Only a provider co-signs (403 for anyone else). */
+export function assertMayCosign(ctx: RequestContext): void {
+  if (!isProvider(ctx)) {
+    throw forbidden('only a provider co-signs intake entries', 'id');
+  }
+}
+
 /**
- * The provider signs an intake entry (POST /api/rooming/cosign/:id/sign): providers only (403). With
- * `version`, the entry must still be that version (409 otherwise: the text changed since it was read).
+ * The version the provider read, from the body of POST /api/rooming/cosign/:id/sign: required (400 naming
+ * `version`), so a signature always covers the text the provider saw and never a later edit.
+ */
+export function parseSignVersion(body: unknown): string {
+  const version =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>).version
+      : undefined;
+  if (typeof version !== 'string' || !/^\d{1,9}$/.test(version)) {
+    throw badRequest(
+      'version is required: the version id of the entry as you read it (the text you are signing)',
+      'version'
+    );
+  }
+  return version;
+}
+
+/**
+ * The provider signs an intake entry (POST /api/rooming/cosign/:id/sign): providers only (403). The entry
+ * must still be the `version` the provider read (409 naming `version` otherwise: the text changed since).
  */
 export function signIntake(
   db: Database,
   ctx: RequestContext,
   observationId: string,
-  version: string | undefined,
+  version: string,
   now = new Date()
 ): Promise<{ observation: Observation; provenance: Provenance }> {
   assertId(observationId, 'id');
-  if (!isProvider(ctx)) {
-    throw forbidden('only a provider co-signs intake entries', 'id');
-  }
+  assertMayCosign(ctx);
   return db.transaction(async (tx) => {
     const row = await lockCurrent(tx, ctx, 'Observation', observationId);
     const current = row?.content as Observation | undefined;
     if (!current || row?.deleted || kindOf(current) === undefined) {
       throw notFound(`intake entry Observation/${observationId} was not found`);
     }
-    if (version !== undefined && current.meta?.versionId !== version) {
+    if (current.meta?.versionId !== version) {
       throw conflict(
         `the entry changed since you read it (now version ${current.meta?.versionId}): read it again`,
         'version'

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../../src/auth/accessMatrix.js';
-import { createSession, DEFAULT_SESSION_LIMITS, loadSession } from '../../../../src/auth/sessions.js';
+import {
+  createSession,
+  DEFAULT_SESSION_LIMITS,
+  loadSession,
+  userPrincipal,
+} from '../../../../src/auth/sessions.js';
+import { cosignQueue } from '../../../../src/clinic/rooming/intake/cosignQueue.js';
 import { createUser } from '../../../../src/auth/users.js';
 import { localDate } from '../../../../src/clinic/flow/visit.js';
 import { nextDay } from '../../../../src/clinic/rooming/gaps/huddle.js';
@@ -158,7 +164,10 @@ describe.each(testEngines())('rooming intake, education, care gaps, huddle [%s]'
     });
     expect(typeof provenance[0].recorded).toBe('string');
 
-    expect((await post(h.app, provider, `/api/rooming/cosign/${ccId}/sign`, {})).status).toBe(409);
+    // Already signed (the version is the current one): 409 naming the entry.
+    const twice = await post(h.app, provider, `/api/rooming/cosign/${ccId}/sign`, { version: '2' });
+    expect(twice.status, twice.text).toBe(409);
+    expect(twice.body.issue[0].expression).toEqual(['id']);
     const after = await get(h.app, provider, '/api/rooming/cosign');
     expect(after.body.items.map((i: { id: string }) => i.id)).toEqual([noteId]);
     const view = await get(h.app, ma, `/api/rooming/encounters/${encounterId}/intake`);
@@ -189,7 +198,9 @@ describe.each(testEngines())('rooming intake, education, care gaps, huddle [%s]'
     expect(await intakeCount(ctx)).toBe(2);
     // The note still waits, so the one notice stays open; signing the note closes it.
     expect(await openNotices()).toHaveLength(1);
-    expect((await post(h.app, provider, `/api/rooming/cosign/${noteId}/sign`, {})).status).toBe(200);
+    expect((await post(h.app, provider, `/api/rooming/cosign/${noteId}/sign`, { version: '1' })).status).toBe(
+      200
+    );
     expect(await openNotices()).toHaveLength(0);
     expect((await get(h.app, provider, '/api/rooming/cosign')).body.items).toEqual([]);
   });
@@ -205,6 +216,141 @@ describe.each(testEngines())('rooming intake, education, care gaps, huddle [%s]'
     expect(await intakeCount(ctx)).toBe(1);
     const view = await get(h.app, ma, url);
     expect(view.body.chiefComplaint.version).toBe('2');
+  });
+
+  it('co-signing needs the version the provider read: without it 400 naming version, nothing signed', async () => {
+    const { ctx, ma, provider, encounterId } = await setUp();
+    const saved = await post(h.app, ma, `/api/rooming/encounters/${encounterId}/intake`, {
+      chiefComplaint: 'Ankle pain after a fall',
+    });
+    const ccId = saved.body.chiefComplaint.id as string;
+    // The MA corrects the text after the provider opened the queue (version 1 -> 2).
+    await post(h.app, ma, `/api/rooming/encounters/${encounterId}/intake`, {
+      chiefComplaint: 'Ankle pain after a fall, cannot bear weight',
+    });
+    for (const body of [{}, { version: '' }, { version: 2 }, { version: 'latest' }]) {
+      const res = await post(h.app, provider, `/api/rooming/cosign/${ccId}/sign`, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.resourceType).toBe('OperationOutcome');
+      expect(res.body.issue[0].expression).toEqual(['version']);
+    }
+    // The version read before the correction is refused; nothing was signed.
+    const stale = await post(h.app, provider, `/api/rooming/cosign/${ccId}/sign`, { version: '1' });
+    expect(stale.status, stale.text).toBe(409);
+    expect(stale.body.issue[0].expression).toEqual(['version']);
+    const cc = (await fhir(h.app, ctx, { method: 'GET', url: `Observation/${ccId}` })).body;
+    expect(cc).toMatchObject({ status: 'preliminary', meta: { versionId: '2' } });
+    const provenance = await fhir(h.app, ctx, {
+      method: 'GET',
+      url: `Provenance?target=Observation/${ccId}&_summary=count`,
+    });
+    expect(provenance.body.total).toBe(0);
+    // An MA is refused before the body is looked at.
+    expect((await post(h.app, ma, `/api/rooming/cosign/${ccId}/sign`, { version: '2' })).status).toBe(403);
+    const signed = await post(h.app, provider, `/api/rooming/cosign/${ccId}/sign`, { version: '2' });
+    expect(signed.status, signed.text).toBe(200);
+    expect(signed.body.provenance.target).toEqual([{ reference: `Observation/${ccId}/_history/3` }]);
+  });
+
+  it('saving intake answers the whole intake, and that showing is audited as a read', async () => {
+    const { ctx, ma, encounterId } = await setUp();
+    const readsOf = async () =>
+      (
+        await h.db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM audit_event WHERE practice_id = $1 AND action = 'R' AND subtype = 'rooming' AND category = 'clinical notes' AND user_id = $2 AND $3 = ANY(patient_ids)",
+          [ctx.practiceId, ma.user.id, PATIENT]
+        )
+      ).rows[0].n;
+    const url = `/api/rooming/encounters/${encounterId}/intake`;
+    expect((await post(h.app, ma, url, { note: 'Brought her glucose log' })).status).toBe(200);
+    // The second save writes the chief complaint and answers with the note written before: shown, so read.
+    const second = await post(h.app, ma, url, { chiefComplaint: 'Follow-up of diabetes' });
+    expect(second.status, second.text).toBe(200);
+    expect(second.body.note.text).toBe('Brought her glucose log');
+    expect(await readsOf()).toBe(2);
+  });
+
+  it('"mine" is filtered before the limit: older entries of other providers do not push mine out', async () => {
+    const { ctx, ma, provider, encounterId } = await setUp();
+    const awaiting = (id: string, encounter: string) =>
+      put({
+        resourceType: 'Observation',
+        id,
+        status: 'preliminary',
+        extension: [
+          { url: 'https://medassist.dev/fhir/StructureDefinition/awaiting-cosign', valueBoolean: true },
+        ],
+        code: { coding: [{ system: 'http://loinc.org', code: '8661-1' }] },
+        subject: { reference: `Patient/${PATIENT}` },
+        encounter: { reference: `Encounter/${encounter}` },
+        valueString: 'Sore throat',
+      });
+    const visit = (id: string, practitioner: string, appointment?: string) =>
+      put({
+        resourceType: 'Encounter',
+        id,
+        status: 'finished',
+        class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' },
+        subject: { reference: `Patient/${PATIENT}` },
+        participant: [{ individual: { reference: `Practitioner/${practitioner}` } }],
+        ...(appointment ? { appointment: [{ reference: `Appointment/${appointment}` }] } : {}),
+      });
+    // Three older entries that are not Dr. Nwosu's: two visits of another provider, and one whose Encounter
+    // names Dr. Nwosu but whose Appointment (which wins) is with the other provider.
+    const seeded = await transaction(h.app, ctx, [
+      visit('enc-other-1', 'prac-other'),
+      visit('enc-other-2', 'prac-other'),
+      put({
+        resourceType: 'Appointment',
+        id: 'appt-other',
+        status: 'fulfilled',
+        start: '2026-11-20T15:00:00Z',
+        end: '2026-11-20T15:20:00Z',
+        participant: [
+          { actor: { reference: `Patient/${PATIENT}` }, status: 'accepted' },
+          { actor: { reference: 'Practitioner/prac-other' }, status: 'accepted' },
+        ],
+      }),
+      visit('enc-other-3', PROVIDER, 'appt-other'),
+    ]);
+    expect(seeded.status, seeded.text).toBe(200);
+    for (const [id, enc] of [
+      ['obs-other-1', 'enc-other-1'],
+      ['obs-other-2', 'enc-other-2'],
+      ['obs-other-3', 'enc-other-3'],
+    ]) {
+      const one = await transaction(h.app, ctx, [awaiting(id, enc)]);
+      expect(one.status, one.text).toBe(200);
+    }
+    // Dr. Nwosu's own entry is the newest.
+    const saved = await post(h.app, ma, `/api/rooming/encounters/${encounterId}/intake`, {
+      chiefComplaint: 'Rash on both arms',
+    });
+    expect(saved.status, saved.text).toBe(200);
+    const active = await loadSession(h.db, provider.token, DEFAULT_SESSION_LIMITS, new Date(), false);
+    const providerCtx = {
+      practiceId: ctx.practiceId,
+      baseUrl: 'http://test/fhir/R4',
+      principal: userPrincipal(active),
+    };
+    const mine = await cosignQueue(h.db, providerCtx, 'mine', 2);
+    expect(mine.items.map((i) => i.id)).toEqual([saved.body.chiefComplaint.id]);
+    // "all" with the same limit: the two oldest.
+    const everyone = await cosignQueue(h.db, providerCtx, 'all', 2);
+    expect(everyone.items.map((i) => i.id)).toEqual(['obs-other-1', 'obs-other-2']);
+    // The other provider's "mine": their three, Dr. Nwosu's not.
+    const other = await staff(h.db, ctx, ['provider'], 'prac-other');
+    const theirs = await get(h.app, other, '/api/rooming/cosign');
+    expect(theirs.body.items.map((i: { id: string }) => i.id)).toEqual([
+      'obs-other-1',
+      'obs-other-2',
+      'obs-other-3',
+    ]);
+    // A provider linked to no Practitioner has no "mine".
+    const unlinked = await staff(h.db, ctx, ['provider']);
+    const none = await get(h.app, unlinked, '/api/rooming/cosign?scope=mine');
+    expect(none.status, none.text).toBe(200);
+    expect(none.body.items).toEqual([]);
   });
 
   it('bad intake input is a 400 naming the field, and writes nothing; the front desk gets 403 everywhere', async () => {
