@@ -8,9 +8,10 @@ import { assertId, planCreate, Repository } from '../../store/repository.js';
 import { SqlParams } from '../../store/search/sqlParams.js';
 import { applyWrites } from '../../store/writes.js';
 import { zonedParts } from '../reminders/content.js';
-import { TIMEZONE_URL, VISIT_TYPE_SYSTEM, visitTypeOf } from '../reminders/facts.js';
+import { VISIT_TYPE_SYSTEM, visitTypeOf } from '../reminders/facts.js';
 import { COMMUNICATION_CATEGORY_SYSTEM, mediumOf } from '../reminders/outbox.js';
 import { FOLLOW_UP_URL } from '../flow/status.js';
+import { clinicTimeZone } from './clinicZone.js';
 
 /**
  * The recall list: patients a provider asked to see again who have no visit booked for it. A follow-up
@@ -151,15 +152,6 @@ interface Request {
 
 function sub(ext: Extension | undefined, url: string): Extension | undefined {
   return ext?.extension?.find((e) => e.url === url);
-}
-
-async function clinicTimeZone(conn: SqlConnection, practiceId: string): Promise<string> {
-  const result = await conn.query<{ zone: string }>(
-    `SELECT e->>'valueCode' AS zone FROM resource r, jsonb_array_elements(r.content->'extension') e
-     WHERE r.practice_id = $1 AND r.resource_type = 'Location' AND NOT r.deleted AND e->>'url' = $2 LIMIT 1`,
-    [practiceId, TIMEZONE_URL]
-  );
-  return result.rows[0]?.zone ?? 'UTC';
 }
 
 async function followUpRequests(

@@ -3,7 +3,8 @@ import { notFound } from '../../fhir/outcome.js';
 import type { RequestContext } from '../../store/context.js';
 import type { SqlConnection } from '../../store/db.js';
 import { assertId } from '../../store/repository.js';
-import { findById, flowStatusOf, participantOf, refId, visitTypeOf } from '../flow/visit.js';
+import { findById, flowStatusOf, localDate, participantOf, refId, visitTypeOf } from '../flow/visit.js';
+import { siteOrPracticeTimeZone } from '../recall/clinicZone.js';
 import type { FlowStatus } from '../flow/status.js';
 import type { Sex } from './model.js';
 
@@ -18,8 +19,10 @@ export interface RoomingVisit {
   providerId?: string;
   /** The site Location of the visit. */
   siteId?: string;
+  /** The clinic's time zone for this visit: its site's, else the practice's (UTC when none is named). */
+  timeZone: string;
   sex?: Sex;
-  /** Age in whole days at `at`, and in months (days / 30.4375) for growth references. */
+  /** Age in whole days on the clinic's local date, and in months (days / 30.4375) for growth references. */
   ageDays?: number;
   ageMonths?: number;
 }
@@ -28,13 +31,35 @@ const DAY_MS = 86_400_000;
 /** The mean month in days (365.25 / 12): growth references index age in months of this length. */
 export const MONTH_DAYS = 30.4375;
 
-/** Age in days at an instant, from a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD; partial dates take the first day). */
-export function ageInDays(birthDate: string | undefined, at: Date): number | undefined {
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Age in whole days: calendar days from the birth date (a FHIR date: YYYY, YYYY-MM or YYYY-MM-DD; partial
+ * dates take the first day) to the clinic's local date of `at`. A birth date is a calendar date, so a day
+ * of age is added at the clinic's midnight, not at UTC's (18:00 or 19:00 the evening before in Chicago).
+ * `at` is an instant dated in `timeZone` (default UTC), or a YYYY-MM-DD date as it is.
+ * Example: born 2026-01-31, at 2026-02-28T03:00Z in America/Chicago (Feb 27, 21:00 local): 27 days.
+ */
+export function ageInDays(
+  birthDate: string | undefined,
+  at: Date | string,
+  timeZone = 'UTC'
+): number | undefined {
   if (!birthDate) return undefined;
   const [y, m = '01', d = '01'] = birthDate.split('-');
   const born = Date.UTC(Number(y), Number(m) - 1, Number(d));
   if (Number.isNaN(born)) return undefined;
-  return Math.floor((at.getTime() - born) / DAY_MS);
+  let on: string;
+  if (typeof at === 'string' && DATE_RE.test(at)) {
+    on = at;
+  } else {
+    const instant = new Date(at);
+    if (Number.isNaN(instant.getTime())) return undefined;
+    on = localDate(instant, timeZone);
+  }
+  const [ty, tm, td] = on.split('-').map(Number);
+  // Both are UTC midnights of calendar dates: whole days apart, no DST in between.
+  return Math.round((Date.UTC(ty, tm - 1, td) - born) / DAY_MS);
 }
 
 /**
@@ -61,7 +86,11 @@ export async function roomingVisitOf(
   const appointment = appointmentId
     ? await findById<Appointment>(conn, ctx, 'Appointment', appointmentId)
     : undefined;
-  const ageDays = ageInDays(patient.birthDate, now);
+  const siteId =
+    (appointment && participantOf(appointment, 'Location')?.id) ??
+    refId(encounter.location?.[0]?.location?.reference, 'Location');
+  const timeZone = await siteOrPracticeTimeZone(conn, ctx, siteId);
+  const ageDays = ageInDays(patient.birthDate, now, timeZone);
   return {
     encounter,
     patient,
@@ -71,9 +100,8 @@ export async function roomingVisitOf(
     providerId:
       (appointment && participantOf(appointment, 'Practitioner')?.id) ??
       refId(encounter.participant?.[0]?.individual?.reference, 'Practitioner'),
-    siteId:
-      (appointment && participantOf(appointment, 'Location')?.id) ??
-      refId(encounter.location?.[0]?.location?.reference, 'Location'),
+    siteId,
+    timeZone,
     sex: patient.gender === 'male' || patient.gender === 'female' ? patient.gender : undefined,
     ageDays,
     ageMonths: ageDays === undefined ? undefined : ageDays / MONTH_DAYS,

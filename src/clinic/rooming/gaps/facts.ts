@@ -6,6 +6,7 @@ import type { SqlConnection } from '../../../store/db.js';
 import { SqlParams } from '../../../store/search/sqlParams.js';
 import { SYSTEM, NO_KNOWN_DRUG_ALLERGY } from '../../demo/codes.js';
 import { refId } from '../../flow/visit.js';
+import { clinicTimeZone } from '../../recall/clinicZone.js';
 import {
   BP_LOINC,
   dayOf,
@@ -66,12 +67,14 @@ function loincOf(o: Observation): string | undefined {
 
 /**
  * Reads, in one statement, what the care-gap rules and the huddle sheet need about some patients, as the
- * caller may read it (access conditions in the SQL; restricted charts stay out).
+ * caller may read it (access conditions in the SQL; restricted charts stay out). Records are dated in
+ * `timeZone` (the site's, for the huddle sheet), by default the practice's (clinicTimeZone).
  */
 export async function patientRecords(
   conn: SqlConnection,
   ctx: RequestContext,
-  patients: readonly { id: string; birthDate?: string }[]
+  patients: readonly { id: string; birthDate?: string }[],
+  timeZone?: string
 ): Promise<Map<string, PatientRecords>> {
   assertReadsClinical(ctx);
   const out = new Map<string, PatientRecords>();
@@ -83,6 +86,7 @@ export async function patientRecords(
     });
   }
   if (patients.length === 0) return out;
+  const zone = timeZone ?? (await clinicTimeZone(conn, ctx.practiceId));
   const q = new SqlParams(ctx.practiceId);
   const ids = q.add(patients.map((p) => p.id));
   const parts = CLINICAL_TYPES.map((type) => {
@@ -124,18 +128,21 @@ export async function patientRecords(
       }
       case 'Observation': {
         const code = loincOf(content);
-        const date = dayOf(content.effectiveDateTime ?? content.effectivePeriod?.start ?? content.issued);
+        const date = dayOf(
+          content.effectiveDateTime ?? content.effectivePeriod?.start ?? content.issued,
+          zone
+        );
         if (code && date) record.facts.observations.push({ code, date });
         break;
       }
       case 'Immunization': {
         const cvx = content.vaccineCode.coding?.find((c) => c.system === SYSTEM.cvx)?.code;
-        const date = dayOf(content.occurrenceDateTime);
+        const date = dayOf(content.occurrenceDateTime, zone);
         if (cvx && date) record.facts.immunizations.push({ cvx, date });
         break;
       }
       case 'Procedure': {
-        const date = dayOf(content.performedDateTime ?? content.performedPeriod?.start);
+        const date = dayOf(content.performedDateTime ?? content.performedPeriod?.start, zone);
         for (const c of content.code?.coding ?? []) {
           if (c.system === SYSTEM.snomed && c.code && date)
             record.facts.procedures.push({ code: c.code, date });

@@ -56,7 +56,8 @@ export async function huddleSheet(
   const patients = board.rows.flatMap((r) =>
     r.patient ? [{ id: r.patient.id, birthDate: r.patient.birthDate }] : []
   );
-  const records = await patientRecords(conn, ctx, patients);
+  // The gaps are the site's: records dated in its zone, as the day is.
+  const records = await patientRecords(conn, ctx, patients, timeZone);
   const time = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' });
   const rows: HuddleRow[] = board.rows
     .filter((r) => r.status !== 'no-show')

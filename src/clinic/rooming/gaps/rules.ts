@@ -5,9 +5,11 @@
  *
  * Date arithmetic is by calendar: "12 months before 2026-03-31" is 2025-03-31, and a day that does not exist
  * in the target month falls back to that month's last day ("6 months before 2026-08-31" is 2026-02-28).
- * A record dated exactly on the cut-off day still counts (it is not *older than* the window).
+ * A record dated exactly on the cut-off day still counts (it is not *older than* the window). Records are
+ * dated by the clinic's calendar: an instant is the local day it fell on in the clinic's zone (dayOf).
  */
 import { SYSTEM } from '../../demo/codes.js';
+import { localDate } from '../../flow/visit.js';
 
 export const GAP_IDS = [
   'blood-pressure',
@@ -180,13 +182,22 @@ function newest(dates: string[]): string | undefined {
     .at(-1);
 }
 
-/** The day of a FHIR date or dateTime (its first 10 characters); partial dates take the first day. */
-export function dayOf(value: string | undefined): string | undefined {
+/**
+ * The clinic's calendar day of a FHIR date or dateTime. A date stays as it is (partial dates take the first
+ * day); a dateTime is an instant, dated in the clinic's zone: a blood pressure taken 2026-03-03T19:30-06:00
+ * (stored as 2026-03-04T01:30:00Z) was taken on 2026-03-03 in Chicago, not on UTC's 2026-03-04.
+ */
+export function dayOf(value: string | undefined, timeZone: string): string | undefined {
   if (!value) return undefined;
   if (/^\d{4}$/.test(value)) return `${value}-01-01`;
   if (/^\d{4}-\d{2}$/.test(value)) return `${value}-01`;
+  if (DATE_RE.test(value)) return value;
   const day = value.slice(0, 10);
-  return DATE_RE.test(day) ? day : undefined;
+  if (!DATE_RE.test(day)) return undefined;
+  // FHIR dateTimes with a time carry their offset; one without (not valid FHIR) keeps its written day.
+  if (!/T.*(Z|[+-]\d{2}:\d{2})$/.test(value)) return day;
+  const instant = new Date(value);
+  return Number.isNaN(instant.getTime()) ? undefined : localDate(instant, timeZone);
 }
 
 export function hasDiabetes(facts: GapFacts): boolean {
