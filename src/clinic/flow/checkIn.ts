@@ -14,6 +14,7 @@ import type { RequestContext } from '../../store/context.js';
 import type { Database, SqlConnection } from '../../store/db.js';
 import { assertId, lockCurrent, planCreate, Repository, updateIn } from '../../store/repository.js';
 import { applyWrites } from '../../store/writes.js';
+import { siteOrPracticeTimeZone } from '../recall/clinicZone.js';
 import { parsePayment, receiptNumberOf, recordPayment, type Payment } from './payments.js';
 import { FLOW_FLAG_URL, FLOW_FLAGS, VERIFIED_URL, type FlowFlag } from './status.js';
 import {
@@ -330,18 +331,51 @@ export interface CheckInNeeds {
   demographicsVerified?: { at: string; by?: string };
 }
 
-/** When a consent lapses: its own provision.period.end, or a year after signing for the yearly ones. */
-export function consentExpiry(type: string, consent: Consent): string | undefined {
+/** The same month and day `years` calendar years later, the month's last day when it has fewer days. */
+export function addYears(date: string, years: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  // Day 0 of the next month is the last day of month m (Feb 29 + 1 year is Feb 28, not Mar 1).
+  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
+  return new Date(Date.UTC(y + years, m - 1, Math.min(d, last))).toISOString().slice(0, 10);
+}
+
+const DATE_ONLY = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+
+/**
+ * Whether a consent has lapsed at `now` for a clinic in `timeZone`. Dates are the clinic's calendar dates
+ * (docs/decisions/0017-clinic-local-dates.md):
+ * - its own provision.period.end, the day the desk entered as "expires" (registration/consents.ts): lapsed
+ *   from that local day on (an end of 2026-05-01 holds through April 30 clinic time, not until 19:00 on
+ *   April 30 as UTC midnight did); an end that is an instant lapses at that instant;
+ * - else, for the yearly ones, the anniversary of the local signing day, by calendar (signed 2024-02-29:
+ *   lapsed from 2025-02-28);
+ * - an end or signing date that does not parse counts as lapsed (fail closed: the desk asks again).
+ */
+export function consentLapsed(type: string, consent: Consent, now: Date, timeZone: string): boolean {
+  const today = localDate(now, timeZone);
   const end = consent.provision?.period?.end;
   if (end) {
-    return end;
+    if (DATE_ONLY.test(end)) {
+      // A partial end (2026-05) is its first day: compare at its precision.
+      return today.slice(0, end.length) >= end;
+    }
+    const at = Date.parse(end);
+    return Number.isNaN(at) || now.getTime() >= at;
   }
   if (YEARLY_CONSENTS.has(type) && consent.dateTime) {
-    const signed = new Date(consent.dateTime);
-    signed.setUTCFullYear(signed.getUTCFullYear() + 1);
-    return signed.toISOString();
+    const signed = signedDay(consent.dateTime, timeZone);
+    return signed === undefined || today >= addYears(signed, 1);
   }
-  return undefined;
+  return false;
+}
+
+/** The local calendar day a consent was signed: a date as it is, an instant in the clinic's zone. */
+function signedDay(dateTime: string, timeZone: string): string | undefined {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(dateTime)) return dateTime;
+  if (/^\d{4}(-\d{2})?$/.test(dateTime))
+    return dateTime.length === 4 ? `${dateTime}-01-01` : `${dateTime}-01`;
+  const at = new Date(dateTime);
+  return Number.isNaN(at.getTime()) ? undefined : localDate(at, timeZone);
 }
 
 /** What check-in needs to ask about: coverage to verify, consents missing or expired, the co-pay due. */
@@ -364,7 +398,8 @@ export async function checkInNeeds(
     (c) => c.status === 'active'
   );
   const consents = await findReferencing<Consent>(conn, ctx, 'Consent', 'patient', reference);
-  const nowIso = now.toISOString();
+  // Consents lapse by the clinic's calendar: the visit's site zone, else the practice's.
+  const timeZone = await siteOrPracticeTimeZone(conn, ctx, participantOf(appointment, 'Location')?.id);
   const consentRows = CONSENT_TYPES.map((type) => {
     const signed = consents
       .filter(
@@ -379,8 +414,7 @@ export async function checkInNeeds(
     if (!latest) {
       return { type, status: 'missing' as const };
     }
-    const expiry = consentExpiry(type, latest);
-    const expired = expiry !== undefined && new Date(expiry).getTime() <= new Date(nowIso).getTime();
+    const expired = consentLapsed(type, latest, now, timeZone);
     return { type, status: expired ? ('expired' as const) : ('ok' as const), date: latest.dateTime };
   });
   const copays = coverages.flatMap((c) =>

@@ -7,7 +7,8 @@ import { assertId, lockCurrent, Repository } from '../../store/repository.js';
 import { moveIn } from './moveVisit.js';
 import { parsePayment, paymentsOf, receiptNumberOf, recordPayment, type Payment } from './payments.js';
 import { followUpOf } from './followUp.js';
-import { byOf, findReferencing, flowStatusOf, participantOf, refId } from './visit.js';
+import { siteOrPracticeTimeZone } from '../recall/clinicZone.js';
+import { byOf, findReferencing, flowStatusOf, localDate, participantOf, refId } from './visit.js';
 
 /**
  * Check-out (docs/front-desk-api.md): the follow-up the provider asked for is booked, any balance is paid,
@@ -50,8 +51,11 @@ async function balanceOf(
   return { due: Math.max(0, Math.round((copay - total) * 100) / 100), paid };
 }
 
-const addDays = (date: Date, days: number): string =>
-  new Date(date.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+/** The calendar day `days` after a YYYY-MM-DD date. */
+const addDays = (date: string, days: number): string => {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+};
 
 export interface CheckOutInfo {
   followUp?: { text: string; visitType: string; withinDays: number };
@@ -72,9 +76,11 @@ export async function checkOutInfo(
   if (followUp) {
     const provider = participantOf(appointment, 'Practitioner');
     const site = participantOf(appointment, 'Location');
-    // A week either side of the date asked for, never before tomorrow.
-    const from = addDays(now, Math.max(1, followUp.withinDays - 7));
-    const to = addDays(now, followUp.withinDays + 7);
+    // A week either side of the date asked for, never before tomorrow: calendar days from the site's
+    // local date (from 18:00 Chicago time UTC's date is already tomorrow, and tomorrow's slots were lost).
+    const today = localDate(now, await siteOrPracticeTimeZone(conn, ctx, site?.id));
+    const from = addDays(today, Math.max(1, followUp.withinDays - 7));
+    const to = addDays(today, followUp.withinDays + 7);
     suggestions = await findSlots(
       conn,
       ctx,
