@@ -58,7 +58,8 @@ describe('allergies, medications, pharmacy and problems on the rooming screen', 
 
     // ---------- allergies ----------
     const allergies = section(page, 'Allergies');
-    await allergies.getByRole('button', { name: 'Mark allergies reviewed' }).waitFor({ timeout: 20_000 });
+    // "Mark allergies reviewed" is offered only once the list holds an active allergy or NKDA.
+    await allergies.getByRole('button', { name: 'Add allergy' }).waitFor({ timeout: 20_000 });
     await allergies.getByRole('button', { name: 'Add allergy' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add allergy' });
     await dialog.getByLabel(/^Substance/).fill('Morph');

@@ -21,7 +21,8 @@ import {
   setPreferredPharmacy,
 } from '../../clinic/rooming/review/pharmacy.js';
 import { problemList } from '../../clinic/rooming/review/problems.js';
-import { parseReviewKind, reviewsOf, stampReviewedIn } from '../../clinic/rooming/review/reviewed.js';
+import { markReviewed } from '../../clinic/rooming/review/markReviewed.js';
+import { parseReviewKind, reviewsOf } from '../../clinic/rooming/review/reviewed.js';
 import { auditShown, roomingContext, type RoomingRouteEnv } from './common.js';
 
 /** The resource type whose access decides who may use each review (the front desk reads none: 403). */
@@ -89,6 +90,8 @@ export function registerReviewRoutes({ app, env, baseUrl }: RoomingRouteEnv): vo
     gate(ctx.principal, 'allergies', 'create');
     const req = parseAllergyRequest(request.body);
     const saved = await recordAllergy(env.db, ctx, request.params.id, req, env.now());
+    // The answer shows the patient's whole list, not only the entry written.
+    await auditShown(env, ctx.principal, [saved.list.patientId], 'allergy list', 'rooming: allergies');
     return reply.status(req.action === 'add' || req.action === 'nkda' ? 201 : 200).send(saved);
   });
 
@@ -107,6 +110,7 @@ export function registerReviewRoutes({ app, env, baseUrl }: RoomingRouteEnv): vo
     gate(ctx.principal, 'medications', 'create');
     const req = parseReconcile(request.body);
     const done = await reconcileMedications(env.db, ctx, request.params.id, req, env.now());
+    await auditShown(env, ctx.principal, [done.list.patientId], 'medication list', 'rooming: medications');
     return reply.send(done);
   });
 
@@ -126,11 +130,7 @@ export function registerReviewRoutes({ app, env, baseUrl }: RoomingRouteEnv): vo
     const body = (request.body ?? {}) as Record<string, unknown>;
     const what = parseReviewKind(typeof body === 'object' ? body.what : undefined);
     gate(ctx.principal, what, 'search');
-    const now = env.now();
-    const { stamp, encounter } = await env.db.transaction(async (tx) => {
-      await roomingVisitOf(tx, ctx, request.params.id, now);
-      return stampReviewedIn(tx, ctx, request.params.id, what, now);
-    });
+    const { stamp, encounter } = await markReviewed(env.db, ctx, request.params.id, what, env.now());
     return reply.send({ stamp, reviews: reviewsOf(encounter) });
   });
 
@@ -149,6 +149,7 @@ export function registerReviewRoutes({ app, env, baseUrl }: RoomingRouteEnv): vo
     gate(ctx.principal, 'pharmacy', 'create');
     const req = parsePharmacy(request.body);
     const answer = await setPreferredPharmacy(env.db, ctx, request.params.id, req, env.now());
+    await auditShown(env, ctx.principal, [answer.patientId], 'preferred pharmacy', 'rooming: pharmacy');
     return reply.send(answer);
   });
 

@@ -186,6 +186,18 @@ export async function allergyList(
   };
 }
 
+/**
+ * Whether the allergy list says something a provider can rely on: an active allergy or an active "no known
+ * drug allergies" entry. "Allergies reviewed" on a list without one would read as NKDA (markReviewed.ts).
+ */
+export async function allergyListAnswered(
+  conn: SqlConnection,
+  ctx: RequestContext,
+  patientId: string
+): Promise<boolean> {
+  return (await allergiesOf(conn, ctx, patientId)).some(activeEntry);
+}
+
 // ---------- writing ----------
 
 export type AllergyAction = (typeof ALLERGY_ACTIONS)[number];
@@ -193,6 +205,8 @@ export type AllergyAction = (typeof ALLERGY_ACTIONS)[number];
 export interface AllergyRequest {
   action: AllergyAction;
   id?: string;
+  /** update / entered-in-error: the entry's versionId as the MA read it (its `versionId` in the list). */
+  version?: string;
   body: Body;
 }
 
@@ -203,7 +217,16 @@ export function parseAllergyRequest(value: unknown): AllergyRequest {
   if ((action === 'update' || action === 'entered-in-error') && !id) {
     throw badRequest(`${action} needs the id of the AllergyIntolerance`, 'id');
   }
-  return { action, id, body };
+  // A change to an entry names the version it was made from, so a second MA's edit never silently replaces
+  // the first's (reactions, status): a stale version is a 409 (recordAllergy).
+  let version: string | undefined;
+  if (action === 'update' || action === 'entered-in-error') {
+    if (typeof body.version !== 'string' || !/^\d{1,9}$/.test(body.version)) {
+      throw badRequest(`${action} needs version: the versionId of the entry as you read it`, 'version');
+    }
+    version = body.version;
+  }
+  return { action, id, version, body };
 }
 
 /** The substance: a catalog code ({system, code}) or free text ({text}). */
@@ -374,6 +397,15 @@ export function recordAllergy(
       const current = existing.find((a) => a.id === req.id);
       if (!current) {
         throw notFound(`AllergyIntolerance/${req.id} is not on this patient's list`);
+      }
+      // The Patient row lock above serializes this patient's allergy changes, so the version read here is
+      // the one the update replaces.
+      const currentVersion = current.meta?.versionId ?? '1';
+      if (currentVersion !== req.version) {
+        throw conflict(
+          `${allergyView(current).text} was changed since you read it (now version ${currentVersion}): read the list again`,
+          'version'
+        );
       }
       let next: AllergyIntolerance;
       if (req.action === 'entered-in-error') {

@@ -13,7 +13,7 @@ import { lockCurrent, planCreate, planUpdate } from '../../../store/repository.j
 import { applyWrites, type PendingWrite } from '../../../store/writes.js';
 import { findReferencing, refId } from '../../flow/visit.js';
 import { authorOf } from '../author.js';
-import { EXT, RXNORM } from '../model.js';
+import { EXT, RXNORM, SNOMED } from '../model.js';
 import { roomingVisitOf } from '../visit.js';
 import { findDrug } from './catalog.js';
 import { concept, objectAt, optionalText, patientOf, requiredCode, type Body } from './input.js';
@@ -30,7 +30,24 @@ import { reviewsOf, stampReviewedIn, type ReviewStamp } from './reviewed.js';
  * Statuses (R4 MedicationStatement.status): taking -> active; not taking -> not-taken; changed -> the old
  * statement stopped and a new active statement (derivedFrom the old) with the dosage as the patient now takes
  * it and a note. A changed prescription (MedicationRequest) becomes one active statement basedOn it.
+ *
+ * A patient who takes nothing is said so explicitly, as "no allergies" is: a MedicationStatement coded
+ * NO_MEDICATIONS, written when a reconciliation completes with `noMedications` (required when nothing would be
+ * left that the patient takes), and set `completed` once a medication is recorded as taken. It is not a row
+ * of the list; the list says `noMedications`.
  */
+
+/**
+ * SNOMED CT 787481004 |No known medications (situation)|: the code the FHIR MedicationStatement medication
+ * value set and the International Patient Summary use for "takes no medications".
+ */
+export const NO_MEDICATIONS = { system: SNOMED, code: '787481004', display: 'No known medications' } as const;
+
+export function isNoMedications(s: MedicationStatement): boolean {
+  return (s.medicationCodeableConcept?.coding ?? []).some(
+    (c) => c.system === NO_MEDICATIONS.system && c.code === NO_MEDICATIONS.code
+  );
+}
 
 /** The kind of source an answer came from, on the MedicationStatement (valueCode one of MED_SOURCES). */
 export const INFORMATION_SOURCE_URL = `${EXT}/medication-information-source`;
@@ -67,6 +84,8 @@ export interface MedicationList {
   current: MedicationView[];
   /** Stopped, not taken and completed (newest first, at most 50). */
   past: MedicationView[];
+  /** Nothing current, and the patient said they take no medications (an active NO_MEDICATIONS statement). */
+  noMedications: boolean;
   reviewed?: ReviewStamp;
 }
 
@@ -111,7 +130,10 @@ function requestView(r: MedicationRequest): MedicationView {
 }
 
 interface PatientMedications {
+  /** The patient's statements, without the "no known medications" ones. */
   statements: MedicationStatement[];
+  /** Active "no known medications" statements. */
+  none: MedicationStatement[];
   /** Active prescriptions no statement is based on. */
   requests: MedicationRequest[];
 }
@@ -122,16 +144,18 @@ async function medicationsOf(
   patientId: string
 ): Promise<PatientMedications> {
   const subject = `Patient/${patientId}`;
-  const statements = (
+  const all = (
     await findReferencing<MedicationStatement>(conn, ctx, 'MedicationStatement', 'subject', subject)
   ).filter((s) => s.status !== 'entered-in-error');
+  const statements = all.filter((s) => !isNoMedications(s));
+  const none = all.filter((s) => isNoMedications(s) && s.status === 'active');
   const basedOn = new Set(
     statements.flatMap((s) => (s.basedOn ?? []).map((b) => refId(b.reference, 'MedicationRequest')))
   );
   const requests = (
     await findReferencing<MedicationRequest>(conn, ctx, 'MedicationRequest', 'subject', subject)
   ).filter((r) => r.status === 'active' && !basedOn.has(r.id));
-  return { statements, requests };
+  return { statements, none, requests };
 }
 
 /** The resource without properties left undefined (optional fields copied from a source that lacks them). */
@@ -149,7 +173,7 @@ export async function medicationList(
   encounter?: Encounter
 ): Promise<MedicationList> {
   await patientOf(conn, ctx, patientId);
-  const { statements, requests } = await medicationsOf(conn, ctx, patientId);
+  const { statements, none, requests } = await medicationsOf(conn, ctx, patientId);
   const current = [
     ...statements.filter((s) => CURRENT.includes(s.status)).map(statementView),
     ...requests.map(requestView),
@@ -163,6 +187,7 @@ export async function medicationList(
     patientId,
     current,
     past,
+    noMedications: current.length === 0 && none.length > 0,
     reviewed: encounter ? reviewsOf(encounter).medications : undefined,
   };
 }
@@ -183,6 +208,11 @@ export interface ReconcileRequest {
   items: ReconcileItem[];
   /** Stamp "medications reconciled" (default true): then every current item must be answered. */
   complete: boolean;
+  /**
+   * The patient takes no medications: recorded as a NO_MEDICATIONS statement. Only with `complete`, and
+   * only when no item is answered taking / changed or added; required when nothing would be left taken.
+   */
+  noMedications: boolean;
 }
 
 export function parseReconcile(value: unknown): ReconcileRequest {
@@ -192,6 +222,9 @@ export function parseReconcile(value: unknown): ReconcileRequest {
   }
   if (body.complete !== undefined && typeof body.complete !== 'boolean') {
     throw badRequest('complete must be true or false', 'complete');
+  }
+  if (body.noMedications !== undefined && typeof body.noMedications !== 'boolean') {
+    throw badRequest('noMedications must be true or false', 'noMedications');
   }
   const seen = new Set<string>();
   const items = body.items.map((raw, i): ReconcileItem => {
@@ -237,7 +270,23 @@ export function parseReconcile(value: unknown): ReconcileRequest {
     if (!text) throw badRequest('drug needs an RxNorm code from the catalog or a name', `${field}.drug`);
     return { drug: { text }, answer, source, dosage, note };
   });
-  return { items, complete: body.complete !== false };
+  const complete = body.complete !== false;
+  const noMedications = body.noMedications === true;
+  if (noMedications && !complete) {
+    throw badRequest('"no medications" is recorded when the reconciliation is complete', 'noMedications');
+  }
+  if (noMedications && items.some(takes)) {
+    throw badRequest(
+      'a medication is answered taking, changed or added: the patient does take medications',
+      'noMedications'
+    );
+  }
+  return { items, complete, noMedications };
+}
+
+/** The item leaves a medication the patient takes (taking, changed, or one added). */
+function takes(item: ReconcileItem): boolean {
+  return item.answer !== 'not-taking';
 }
 
 export interface Reconciled {
@@ -260,7 +309,7 @@ export function reconcileMedications(
     const patientId = visit.patient.id as string;
     // One reconciliation of a patient at a time: the list read here is the list written against.
     await lockCurrent(tx, ctx, 'Patient', patientId);
-    const { statements, requests } = await medicationsOf(tx, ctx, patientId);
+    const { statements, none, requests } = await medicationsOf(tx, ctx, patientId);
     const currentStatements = new Map(
       statements.filter((s) => CURRENT.includes(s.status)).map((s) => [`MedicationStatement/${s.id}`, s])
     );
@@ -279,6 +328,13 @@ export function reconcileMedications(
         throw unprocessable(
           `every medication on the list needs an answer before the reconciliation is complete: ${missing.length} left`,
           'items'
+        );
+      }
+      // Every current item is answered, so what is left taken is what this request says.
+      if (!req.items.some(takes) && !req.noMedications) {
+        throw unprocessable(
+          'nothing is left that the patient takes: confirm that they take no medications (noMedications)',
+          'noMedications'
         );
       }
     }
@@ -386,6 +442,25 @@ export function reconcileMedications(
           note: noteOf(item),
         });
       }
+    }
+
+    if (req.items.some(takes)) {
+      // The patient takes something: a "no known medications" statement no longer holds.
+      for (const s of none) {
+        update(s, { ...s, status: 'completed', effectivePeriod: { ...s.effectivePeriod, end: at } });
+      }
+    } else if (req.noMedications && none.length === 0) {
+      create({
+        resourceType: 'MedicationStatement',
+        status: 'active',
+        medicationCodeableConcept: concept(
+          NO_MEDICATIONS.system,
+          NO_MEDICATIONS.code,
+          NO_MEDICATIONS.display
+        ),
+        ...common({ answer: 'not-taking', source: 'patient' }),
+        effectivePeriod: { start: at },
+      });
     }
 
     let provenance: string | undefined;

@@ -7,6 +7,7 @@ import {
   frontDesk,
   get,
   HIDDEN_ENCOUNTER,
+  linkedUser,
   HIDDEN_PATIENT,
   MA,
   PATIENT,
@@ -73,7 +74,8 @@ describe.each(testEngines())('rooming allergies [%s]', (engine) => {
     expect(list.status, list.text).toBe(200);
     expect(list.body.allergies.map((a: { text: string }) => a.text)).toEqual(['Amoxicillin']);
     expect(list.body).toMatchObject({ nkda: false, empty: false });
-    expect(await auditCount(h.db, ctx, 'allergy list', PATIENT)).toBe(1);
+    // Shown twice: with the add's answer and by the GET.
+    expect(await auditCount(h.db, ctx, 'allergy list', PATIENT)).toBe(2);
 
     // The same substance again is a duplicate.
     const again = await post(h.app, ma, ALLERGIES, AMOXICILLIN);
@@ -154,6 +156,7 @@ describe.each(testEngines())('rooming allergies [%s]', (engine) => {
     const removed = await post(h.app, ma, ALLERGIES, {
       action: 'entered-in-error',
       id: drug.body.allergy.id,
+      version: drug.body.allergy.versionId,
       note: 'wrong patient',
     });
     expect(removed.status, removed.text).toBe(200);
@@ -190,6 +193,7 @@ describe.each(testEngines())('rooming allergies [%s]', (engine) => {
     const res = await post(h.app, ma, ALLERGIES, {
       action: 'update',
       id: drug.body.allergy.id,
+      version: drug.body.allergy.versionId,
       clinicalStatus: 'inactive',
       criticality: 'low',
     });
@@ -205,7 +209,12 @@ describe.each(testEngines())('rooming allergies [%s]', (engine) => {
       peanut.body.allergy.id,
       drug.body.allergy.id,
     ]);
-    const unknown = await post(h.app, ma, ALLERGIES, { action: 'update', id: 'nope', criticality: 'low' });
+    const unknown = await post(h.app, ma, ALLERGIES, {
+      action: 'update',
+      id: 'nope',
+      version: '1',
+      criticality: 'low',
+    });
     expect(unknown.status).toBe(404);
   });
 
@@ -240,6 +249,7 @@ describe.each(testEngines())('rooming allergies [%s]', (engine) => {
     const res = await post(h.app, ma, ALLERGIES, {
       action: 'update',
       id: 'alg-old',
+      version: '1',
       criticality: 'high',
       reaction: [],
     });
@@ -253,20 +263,42 @@ describe.each(testEngines())('rooming allergies [%s]', (engine) => {
     expect(stored.recorder.reference).toBe(`Practitioner/${MA}`);
   });
 
-  it('allergies reviewed: a stamp on the Encounter naming the MA; the newest wins', async () => {
+  it('allergies reviewed: refused (409) while nothing active is recorded; then a stamp naming the MA, the newest wins', async () => {
     const { ctx, ma } = await reviewClinic(h.app, h.db, 'alg-rev');
-    const first = await post(h.app, ma, `/api/rooming/encounters/${ENCOUNTER}/reviewed`, {
-      what: 'allergies',
+    const REVIEWED = `/api/rooming/encounters/${ENCOUNTER}/reviewed`;
+    const stampsOf = async () =>
+      ((await read(h.app, ctx, `Encounter/${ENCOUNTER}`)).extension ?? []).filter(
+        (e: { url: string }) => e.url === REVIEWED_URL
+      );
+    // Nothing recorded: "reviewed" would read as "no known allergies" to the provider.
+    const empty = await post(h.app, ma, REVIEWED, { what: 'allergies' });
+    expect(empty.status, empty.text).toBe(409);
+    expect(empty.body.resourceType).toBe('OperationOutcome');
+    expect(empty.body.issue[0].expression).toEqual(['what']);
+    expect(empty.body.issue[0].details.text).toMatch(/record NKDA or an allergy first/);
+    expect(await stampsOf()).toEqual([]);
+
+    // Only an inactive allergy on the list: still nothing a provider can rely on.
+    const peanut = await post(h.app, ma, ALLERGIES, PEANUT);
+    const inactive = await post(h.app, ma, ALLERGIES, {
+      action: 'update',
+      id: peanut.body.allergy.id,
+      version: peanut.body.allergy.versionId,
+      clinicalStatus: 'inactive',
     });
+    expect(inactive.status, inactive.text).toBe(200);
+    expect((await post(h.app, ma, REVIEWED, { what: 'allergies' })).status).toBe(409);
+    expect(await stampsOf()).toEqual([]);
+
+    const nkda = await post(h.app, ma, ALLERGIES, { action: 'nkda' });
+    expect(nkda.status, nkda.text).toBe(201);
+    const first = await post(h.app, ma, REVIEWED, { what: 'allergies' });
     expect(first.status, first.text).toBe(200);
     expect(first.body.stamp.by.reference).toBe(`Practitioner/${MA}`);
     await new Promise((r) => setTimeout(r, 5));
-    const second = await post(h.app, ma, `/api/rooming/encounters/${ENCOUNTER}/reviewed`, {
-      what: 'allergies',
-    });
+    const second = await post(h.app, ma, REVIEWED, { what: 'allergies' });
     expect(Date.parse(second.body.stamp.at)).toBeGreaterThan(Date.parse(first.body.stamp.at));
-    const enc = await read(h.app, ctx, `Encounter/${ENCOUNTER}`);
-    const stamps = enc.extension.filter((e: { url: string }) => e.url === REVIEWED_URL);
+    const stamps = await stampsOf();
     expect(stamps).toHaveLength(2);
     expect(stamps[0].extension).toEqual([
       { url: 'what', valueCode: 'allergies' },
@@ -275,11 +307,77 @@ describe.each(testEngines())('rooming allergies [%s]', (engine) => {
     ]);
     const list = await get(h.app, ma, `${LIST}?encounter=${ENCOUNTER}`);
     expect(list.body.reviewed.at).toBe(second.body.stamp.at);
-    expect(list.body.empty).toBe(true);
+    expect(list.body.nkda).toBe(true);
 
-    const bad = await post(h.app, ma, `/api/rooming/encounters/${ENCOUNTER}/reviewed`, { what: 'vitals' });
+    const bad = await post(h.app, ma, REVIEWED, { what: 'vitals' });
     expect(bad.status).toBe(400);
     expect(bad.body.issue[0].expression).toEqual(['what']);
+  });
+
+  it('a change names the version read: a second MA working from an older one gets 409 and changes nothing', async () => {
+    const { ctx, ma } = await reviewClinic(h.app, h.db, 'alg-ver');
+    const second = await linkedUser(h.db, ctx, ['medical-assistant'], 'prac-second-ma');
+    const drug = await post(h.app, ma, ALLERGIES, AMOXICILLIN);
+    const id = drug.body.allergy.id as string;
+    // Both MAs read the list at version 1.
+    const read1 = await get(h.app, second, LIST);
+    const seen = read1.body.allergies.find((a: { id: string }) => a.id === id);
+    expect(seen.versionId).toBe('1');
+
+    // Without a version: 400 naming it, for an update and for entered in error.
+    for (const action of ['update', 'entered-in-error']) {
+      const res = await post(h.app, second, ALLERGIES, { action, id, criticality: 'low' });
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.issue[0].expression).toEqual(['version']);
+    }
+
+    // The first MA adds a second reaction (version 2).
+    const first = await post(h.app, ma, ALLERGIES, {
+      action: 'update',
+      id,
+      version: '1',
+      reaction: [
+        { manifestation: { code: '126485001' }, severity: 'severe' },
+        { manifestation: { text: 'Lip swelling' }, severity: 'moderate' },
+      ],
+    });
+    expect(first.status, first.text).toBe(200);
+    // The second MA, still at version 1, replaces the reactions: refused, naming version.
+    const stale = await post(h.app, second, ALLERGIES, {
+      action: 'update',
+      id,
+      version: seen.versionId,
+      reaction: [{ manifestation: { text: 'Rash' } }],
+    });
+    expect(stale.status, stale.text).toBe(409);
+    expect(stale.body.issue[0].expression).toEqual(['version']);
+    const staleRemove = await post(h.app, second, ALLERGIES, {
+      action: 'entered-in-error',
+      id,
+      version: seen.versionId,
+    });
+    expect(staleRemove.status, staleRemove.text).toBe(409);
+    expect(staleRemove.body.issue[0].expression).toEqual(['version']);
+
+    const stored = await read(h.app, ctx, `AllergyIntolerance/${id}`);
+    expect(stored.meta.versionId).toBe('2');
+    expect(stored.verificationStatus.coding[0].code).toBe('confirmed');
+    expect(
+      stored.reaction.map((r: { manifestation: { text: string }[] }) => r.manifestation[0].text)
+    ).toEqual(['Urticaria (hives)', 'Lip swelling']);
+    expect(stored.recorder.reference).toBe(`Practitioner/${MA}`);
+  });
+
+  it('a write answers the whole list, and that showing is audited as a read', async () => {
+    const { ctx, ma } = await reviewClinic(h.app, h.db, 'alg-aud');
+    expect(await auditCount(h.db, ctx, 'allergy list', PATIENT)).toBe(0);
+    const added = await post(h.app, ma, ALLERGIES, PEANUT);
+    expect(added.status, added.text).toBe(201);
+    expect(added.body.list.allergies).toHaveLength(1);
+    expect(await auditCount(h.db, ctx, 'allergy list', PATIENT)).toBe(1);
+    // A refused write shows nothing: no read record.
+    expect((await post(h.app, ma, ALLERGIES, PEANUT)).status).toBe(409);
+    expect(await auditCount(h.db, ctx, 'allergy list', PATIENT)).toBe(1);
   });
 
   it('front desk 403; a restricted chart answers 404 and nothing is written', async () => {

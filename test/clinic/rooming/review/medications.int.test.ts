@@ -237,6 +237,110 @@ describe.each(testEngines())('rooming medication reconciliation [%s]', (engine) 
     expect(listed.body.reviewed.at).toBe(res.body.reviewed.at);
   });
 
+  it('"reviewed" never stamps medications: only a complete reconciliation does (409 naming what)', async () => {
+    const { ctx, ma } = await reviewClinic(h.app, h.db, 'med-stamp');
+    await medicines(h.app, ctx);
+    const res = await post(h.app, ma, `/api/rooming/encounters/${ENCOUNTER}/reviewed`, {
+      what: 'medications',
+    });
+    expect(res.status, res.text).toBe(409);
+    expect(res.body.issue[0].expression).toEqual(['what']);
+    const enc = await read(h.app, ctx, `Encounter/${ENCOUNTER}`);
+    expect((enc.extension ?? []).filter((e: { url: string }) => e.url === REVIEWED_URL)).toEqual([]);
+    expect((await read(h.app, ctx, 'MedicationStatement/ms-lisinopril')).meta.versionId).toBe('1');
+  });
+
+  it('a patient who takes nothing: said explicitly (SNOMED 787481004), ended when a medication is taken', async () => {
+    const { ctx, ma } = await reviewClinic(h.app, h.db, 'med-none');
+    // Nothing on file, nothing added: completing needs the explicit answer.
+    const silent = await post(h.app, ma, RECONCILE, { items: [] });
+    expect(silent.status, silent.text).toBe(422);
+    expect(silent.body.issue[0].expression).toEqual(['noMedications']);
+    // Only with a complete reconciliation, and never with a medication taken.
+    const progress = await post(h.app, ma, RECONCILE, { items: [], complete: false, noMedications: true });
+    expect(progress.status).toBe(400);
+    expect(progress.body.issue[0].expression).toEqual(['noMedications']);
+    const contradicts = await post(h.app, ma, RECONCILE, {
+      items: [{ drug: { text: 'Fish oil' }, status: 'taking', source: 'patient' }],
+      noMedications: true,
+    });
+    expect(contradicts.status).toBe(400);
+    expect(contradicts.body.issue[0].expression).toEqual(['noMedications']);
+    const typo = await post(h.app, ma, RECONCILE, { items: [], noMedications: 'yes' });
+    expect(typo.body.issue[0].expression).toEqual(['noMedications']);
+    expect(await countOf(h.app, ctx, 'MedicationStatement')).toBe(0);
+
+    const none = await post(h.app, ma, RECONCILE, { items: [], noMedications: true });
+    expect(none.status, none.text).toBe(200);
+    expect(none.body.reviewed).toMatchObject({
+      what: 'medications',
+      by: { reference: `Practitioner/${MA}` },
+    });
+    expect(none.body.list).toMatchObject({ current: [], noMedications: true });
+    const [statement] = (await all(h.app, ctx, 'MedicationStatement')) as Loose[];
+    expect(statement.status).toBe('active');
+    expect(statement.medicationCodeableConcept.coding).toEqual([
+      { system: 'http://snomed.info/sct', code: '787481004', display: 'No known medications' },
+    ]);
+    expect(statement.subject.reference).toBe(`Patient/${PATIENT}`);
+    expect(statement.context.reference).toBe(`Encounter/${ENCOUNTER}`);
+    expect(statement.informationSource).toEqual({ reference: `Patient/${PATIENT}` });
+    const provenances = (await all(h.app, ctx, 'Provenance')) as Loose[];
+    expect(provenances).toHaveLength(1);
+    expect(provenances[0].agent[0].who.reference).toBe(`Practitioner/${MA}`);
+    expect(provenances[0].target).toEqual([{ reference: `MedicationStatement/${statement.id}/_history/1` }]);
+
+    // Said again at the next reconciliation: still one entry.
+    const again = await post(h.app, ma, RECONCILE, { items: [], noMedications: true });
+    expect(again.status, again.text).toBe(200);
+    expect(await countOf(h.app, ctx, 'MedicationStatement')).toBe(1);
+
+    // The patient starts a medication: the "no known medications" entry no longer holds.
+    const started = await post(h.app, ma, RECONCILE, {
+      items: [{ drug: { rxnorm: '311372' }, status: 'taking', source: 'patient', dosage: '1 tablet daily' }],
+    });
+    expect(started.status, started.text).toBe(200);
+    expect(started.body.list.noMedications).toBe(false);
+    expect(started.body.list.current.map((m: { text: string }) => m.text)).toEqual([
+      'Loratadine 10 MG Oral Tablet',
+    ]);
+    // It is neither a current nor a past medication on the list.
+    expect(started.body.list.past).toEqual([]);
+    const ended = await read(h.app, ctx, `MedicationStatement/${statement.id}`);
+    expect(ended.status).toBe('completed');
+    expect(ended.meta.versionId).toBe('2');
+  });
+
+  it('every medication answered "not taking" needs the explicit "no medications" too', async () => {
+    const { ctx, ma } = await reviewClinic(h.app, h.db, 'med-stop');
+    await medicines(h.app, ctx);
+    const items = [
+      { ref: 'MedicationStatement/ms-lisinopril', status: 'not-taking', source: 'patient' },
+      { ref: 'MedicationStatement/ms-atorvastatin', status: 'not-taking', source: 'patient' },
+      { ref: 'MedicationRequest/rx-amoxicillin', status: 'not-taking', source: 'patient' },
+    ];
+    const res = await post(h.app, ma, RECONCILE, { items });
+    expect(res.status, res.text).toBe(422);
+    expect(res.body.issue[0].expression).toEqual(['noMedications']);
+    expect((await read(h.app, ctx, 'MedicationStatement/ms-lisinopril')).meta.versionId).toBe('1');
+    const ok = await post(h.app, ma, RECONCILE, { items, noMedications: true });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body.list).toMatchObject({ current: [], noMedications: true });
+    expect(ok.body.reviewed.what).toBe('medications');
+  });
+
+  it('a reconciliation answers the whole list, and that showing is audited as a read', async () => {
+    const { ctx, ma } = await reviewClinic(h.app, h.db, 'med-aud');
+    await medicines(h.app, ctx);
+    const res = await post(h.app, ma, RECONCILE, {
+      items: [{ ref: 'MedicationStatement/ms-lisinopril', status: 'taking', source: 'patient' }],
+      complete: false,
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.list.current.length).toBe(3);
+    expect(await auditCount(h.db, ctx, 'medication list', PATIENT)).toBe(1);
+  });
+
   it('front desk 403; restricted visit 404; the drug catalog', async () => {
     const { ctx, ma } = await reviewClinic(h.app, h.db, 'med-acl');
     const desk = await frontDesk(h.db, ctx);

@@ -166,6 +166,31 @@ describe.each(testEngines())('rooming problem list and pharmacy [%s]', (engine) 
     expect((await get(h.app, ma, `/api/rooming/patients/${HIDDEN_PATIENT}/pharmacy`)).status).toBe(404);
   });
 
+  it('"pharmacy reviewed" needs a pharmacy on file (409 naming what, nothing stamped); then it confirms it', async () => {
+    const { ctx, ma } = await reviewClinic(h.app, h.db, 'pharm-rev');
+    const REVIEWED = `/api/rooming/encounters/${ENCOUNTER}/reviewed`;
+    const stamps = async () =>
+      ((await read(h.app, ctx, `Encounter/${ENCOUNTER}`)).extension ?? []).filter(
+        (e: { url: string }) => e.url === REVIEWED_URL
+      );
+    const none = await post(h.app, ma, REVIEWED, { what: 'pharmacy' });
+    expect(none.status, none.text).toBe(409);
+    expect(none.body.issue[0].expression).toEqual(['what']);
+    expect(await stamps()).toEqual([]);
+    // Set without a visit (no stamp), then confirmed at this visit as it is.
+    const set = await put_(h.app, ma, `/api/rooming/patients/${PATIENT}/pharmacy`, {
+      name: 'Main Street Drugs',
+    });
+    expect(set.status, set.text).toBe(200);
+    expect(await stamps()).toEqual([]);
+    const confirmed = await post(h.app, ma, REVIEWED, { what: 'pharmacy' });
+    expect(confirmed.status, confirmed.text).toBe(200);
+    expect(confirmed.body.reviews.pharmacy).toMatchObject({ by: { reference: `Practitioner/${MA}` } });
+    expect(await stamps()).toHaveLength(1);
+    // Setting it answers the pharmacy and the directory: audited as shown.
+    expect(await auditCount(h.db, ctx, 'preferred pharmacy', PATIENT)).toBe(1);
+  });
+
   it('a new pharmacy: the lead MA adds it to the directory in the same request; an MA may not (403, nothing written)', async () => {
     const { ctx, ma } = await reviewClinic(h.app, h.db, 'pharm-new');
     const url = `/api/rooming/patients/${PATIENT}/pharmacy`;

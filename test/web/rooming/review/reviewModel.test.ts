@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  allergiesAnswered,
   allergyBody,
   EMPTY_ALLERGY_FORM,
   itemIndexOf,
+  nothingTaken,
   reconcileBody,
   reviewedText,
   unanswered,
@@ -79,11 +81,50 @@ describe('reconcileBody', () => {
     ]);
   });
 
+  it('completing with nothing taken says so (noMedications); progress and a medication taken do not', () => {
+    const notTaking: RowAnswer = { answer: 'not-taking', source: 'patient', dosage: '', note: '' };
+    const allStopped = { 'MedicationStatement/a': notTaking, 'MedicationRequest/b': notTaking };
+    const two = rows.slice(0, 2);
+    expect(nothingTaken(two, allStopped, [])).toBe(true);
+    expect(reconcileBody(two, allStopped, [], true).body).toMatchObject({
+      complete: true,
+      noMedications: true,
+    });
+    expect(reconcileBody(two, allStopped, [], false).body).not.toHaveProperty('noMedications');
+    // An empty list, nothing added: the patient takes nothing.
+    expect(reconcileBody([], {}, [], true).body).toEqual({ items: [], complete: true, noMedications: true });
+    // One row still unanswered, one taking, or one added: not "no medications".
+    expect(nothingTaken(two, { 'MedicationStatement/a': notTaking }, [])).toBe(false);
+    expect(reconcileBody(rows, answers, [], true).body).not.toHaveProperty('noMedications');
+    expect(reconcileBody(two, allStopped, added, true).body).not.toHaveProperty('noMedications');
+  });
+
   it('unanswered rows and error expressions', () => {
     expect(unanswered(rows, answers)).toEqual(['MedicationRequest/b']);
     expect(itemIndexOf('items[2].status')).toEqual({ index: 2, field: 'status' });
     expect(itemIndexOf('items[10].drug.rxnorm')).toEqual({ index: 10, field: 'drug.rxnorm' });
     expect(itemIndexOf('items')).toBeUndefined();
+  });
+});
+
+describe('allergiesAnswered', () => {
+  it('an active allergy or NKDA may be marked reviewed; nothing, or only inactive entries, may not', () => {
+    expect(allergiesAnswered({ nkda: false, allergies: [] })).toBe(false);
+    expect(
+      allergiesAnswered({
+        nkda: false,
+        allergies: [{ clinicalStatus: 'inactive' }, { clinicalStatus: 'resolved' }],
+      })
+    ).toBe(false);
+    expect(allergiesAnswered({ nkda: true, allergies: [{ clinicalStatus: 'active' }] })).toBe(true);
+    expect(
+      allergiesAnswered({
+        nkda: false,
+        allergies: [{ clinicalStatus: 'inactive' }, { clinicalStatus: 'active' }],
+      })
+    ).toBe(true);
+    // R4 allows clinicalStatus absent: the server counts such an entry as active.
+    expect(allergiesAnswered({ nkda: false, allergies: [{}] })).toBe(true);
   });
 });
 

@@ -7,6 +7,7 @@ import { AddAllergyDialog } from './AddAllergyDialog';
 import { PanelState } from './PanelState';
 import { postAllergy, postReviewed, useAllergyList, useRefreshPatient, type AllergyView } from './reviewApi';
 import { ReviewedLine } from './ReviewedLine';
+import { allergiesAnswered, reviewedText } from './reviewModel';
 
 const CATEGORY: Record<string, string> = {
   medication: 'Drug',
@@ -35,9 +36,13 @@ export function AllergiesPanel({ visit, onSaved }: RoomingPanelProps) {
   const review = useAction(useCallback(() => postReviewed(encounterId, 'allergies'), [encounterId]));
   const save = async (body: unknown): Promise<boolean> => {
     const result = await send.run(body);
+    // A refused change may be one made from an old copy (409 on version): show the list as it is now.
     if (result.ok) await afterSave();
+    else await refresh();
     return result.ok;
   };
+  // Nothing a provider can rely on yet: NKDA is offered where "Mark allergies reviewed" would be.
+  const answered = query.data ? allergiesAnswered(query.data) : true;
 
   return (
     <Stack gap="xs">
@@ -46,14 +51,16 @@ export function AllergiesPanel({ visit, onSaved }: RoomingPanelProps) {
           <Button size="xs" variant="light" onClick={() => setAdding(true)}>
             Add allergy
           </Button>
-          <Button
-            size="xs"
-            variant="default"
-            loading={send.pending}
-            onClick={() => void save({ action: 'nkda' })}
-          >
-            No known drug allergies
-          </Button>
+          {answered && (
+            <Button
+              size="xs"
+              variant="default"
+              loading={send.pending}
+              onClick={() => void save({ action: 'nkda' })}
+            >
+              No known drug allergies
+            </Button>
+          )}
         </Group>
       </Group>
       {!adding && <FormErrors error={send.error} fields={[]} />}
@@ -61,11 +68,6 @@ export function AllergiesPanel({ visit, onSaved }: RoomingPanelProps) {
       <PanelState query={query} label="allergies">
         {(list) => (
           <Stack gap="xs">
-            {list.empty && (
-              <Text size="sm" fw={600}>
-                No allergies recorded. Ask the patient.
-              </Text>
-            )}
             {list.nkda && (
               <Badge color="green" variant="light" c="dark.7" w="fit-content">
                 No known drug allergies
@@ -111,7 +113,12 @@ export function AllergiesPanel({ visit, onSaved }: RoomingPanelProps) {
                                 variant="subtle"
                                 aria-label={`Mark ${a.text} inactive`}
                                 onClick={() =>
-                                  void save({ action: 'update', id: a.id, clinicalStatus: 'inactive' })
+                                  void save({
+                                    action: 'update',
+                                    id: a.id,
+                                    version: a.versionId,
+                                    clinicalStatus: 'inactive',
+                                  })
                                 }
                               >
                                 Inactive
@@ -122,7 +129,9 @@ export function AllergiesPanel({ visit, onSaved }: RoomingPanelProps) {
                               variant="subtle"
                               color="red"
                               aria-label={`Mark ${a.text} entered in error`}
-                              onClick={() => void save({ action: 'entered-in-error', id: a.id })}
+                              onClick={() =>
+                                void save({ action: 'entered-in-error', id: a.id, version: a.versionId })
+                              }
                             >
                               Entered in error
                             </Button>
@@ -133,16 +142,33 @@ export function AllergiesPanel({ visit, onSaved }: RoomingPanelProps) {
                 </Table.Tbody>
               </Table>
             )}
-            <ReviewedLine
-              stamp={list.reviewed}
-              label="Mark allergies reviewed"
-              pending={review.pending}
-              onReview={() =>
-                void review.run().then((r) => {
-                  if (r.ok) return afterSave();
-                })
-              }
-            />
+            {allergiesAnswered(list) ? (
+              <ReviewedLine
+                stamp={list.reviewed}
+                label="Mark allergies reviewed"
+                pending={review.pending}
+                onReview={() =>
+                  void review.run().then((r) => {
+                    if (r.ok) return afterSave();
+                  })
+                }
+              />
+            ) : (
+              <Group gap="sm" justify="space-between" wrap="wrap">
+                <Stack gap={0}>
+                  <Text size="sm" fw={600}>
+                    {list.empty ? 'No allergies recorded.' : 'No active allergy recorded.'} Ask the patient:
+                    add an allergy, or record no known drug allergies.
+                  </Text>
+                  <Text size="xs" c="dimmed" role="status">
+                    {reviewedText(list.reviewed, new Date())}
+                  </Text>
+                </Stack>
+                <Button size="xs" loading={send.pending} onClick={() => void save({ action: 'nkda' })}>
+                  No known drug allergies
+                </Button>
+              </Group>
+            )}
           </Stack>
         )}
       </PanelState>

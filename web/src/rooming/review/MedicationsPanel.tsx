@@ -29,6 +29,7 @@ import {
 import {
   itemIndexOf,
   MED_ANSWER_OPTIONS,
+  nothingTaken,
   MED_SOURCE_OPTIONS,
   reconcileBody,
   unanswered,
@@ -108,6 +109,8 @@ export function MedicationsPanel({ visit, onSaved }: RoomingPanelProps) {
     setDrugDose('');
   }
   const left = unanswered(rows, answers);
+  // Completing with nothing taken records "no current medications": the button says so.
+  const none = nothingTaken(rows, answers, added);
 
   return (
     <Stack gap="xs">
@@ -127,7 +130,9 @@ export function MedicationsPanel({ visit, onSaved }: RoomingPanelProps) {
           <Stack gap="xs">
             {list.current.length === 0 && added.length === 0 && (
               <Text size="sm" c="dimmed">
-                No current medications on file. Ask the patient and add what they take.
+                {list.noMedications
+                  ? 'No current medications: the patient said they take none. Ask again and add anything new.'
+                  : 'No current medications on file. Ask the patient and add what they take.'}
               </Text>
             )}
             {(list.current.length > 0 || added.length > 0) && (
@@ -282,7 +287,7 @@ export function MedicationsPanel({ visit, onSaved }: RoomingPanelProps) {
             </Group>
             <ReviewedLine
               stamp={list.reviewed}
-              label="Reconciliation complete"
+              label={none ? 'No current medications: reconciliation complete' : 'Reconciliation complete'}
               pending={send.pending}
               onReview={() => void submit(true)}
             />

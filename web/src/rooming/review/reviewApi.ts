@@ -11,6 +11,8 @@ import type { MedSource, ReviewStamp } from './reviewModel';
 
 export interface AllergyView {
   id: string;
+  /** Sent back with a change (409 when someone changed the entry since). */
+  versionId?: string;
   text: string;
   code?: { system: string; code: string };
   nkda: boolean;
@@ -48,6 +50,8 @@ export interface MedicationList {
   patientId: string;
   current: MedicationView[];
   past: MedicationView[];
+  /** Nothing current, and "no known medications" is recorded. */
+  noMedications: boolean;
   reviewed?: ReviewStamp;
 }
 

@@ -80,16 +80,29 @@ export interface ReconcileItemBody {
 }
 
 /**
+ * Nothing would be left that the patient takes: every row answered "Not taking" (or no rows) and nothing
+ * added. Completing then says "the patient takes no medications" (the button says so; the server records it).
+ */
+export function nothingTaken(
+  rows: readonly { ref: string }[],
+  answers: Readonly<Record<string, RowAnswer>>,
+  added: readonly AddedMedication[]
+): boolean {
+  return added.length === 0 && rows.every((r) => answers[r.ref]?.answer === 'not-taking');
+}
+
+/**
  * The request body for POST /api/rooming/encounters/:id/medications: rows first, in order, then added ones
  * (saving progress sends only the rows answered so far). `keys[i]` is the row (ref or added key) of
- * `items[i]`, so an error naming `items[i].dosage` shows on its row.
+ * `items[i]`, so an error naming `items[i].dosage` shows on its row. Completing with nothing taken sends
+ * `noMedications` (see nothingTaken).
  */
 export function reconcileBody(
   rows: readonly { ref: string }[],
   answers: Readonly<Record<string, RowAnswer>>,
   added: readonly AddedMedication[],
   complete: boolean
-): { body: { items: ReconcileItemBody[]; complete: boolean }; keys: string[] } {
+): { body: { items: ReconcileItemBody[]; complete: boolean; noMedications?: true }; keys: string[] } {
   const items: ReconcileItemBody[] = [];
   const keys: string[] = [];
   for (const row of rows) {
@@ -113,7 +126,8 @@ export function reconcileBody(
       ...(m.dosage.trim() ? { dosage: m.dosage.trim() } : {}),
     });
   }
-  return { body: { items, complete }, keys };
+  const none = complete && nothingTaken(rows, answers, added);
+  return { body: { items, complete, ...(none ? { noMedications: true as const } : {}) }, keys };
 }
 
 /** Rows still without an answer (the "Reconciliation complete" button waits for them). */
@@ -131,6 +145,17 @@ export function itemIndexOf(expression: string): { index: number; field: string 
 }
 
 // ---------- allergies ----------
+
+/**
+ * The list says something a provider can rely on (an active allergy, or "no known drug allergies"), so it may
+ * be marked reviewed; otherwise the panel offers NKDA instead (the server refuses the stamp: 409).
+ */
+export function allergiesAnswered(list: {
+  nkda: boolean;
+  allergies: readonly { clinicalStatus?: string }[];
+}): boolean {
+  return list.nkda || list.allergies.some((a) => (a.clinicalStatus ?? 'active') === 'active');
+}
 
 export type Severity = 'mild' | 'moderate' | 'severe';
 export type Criticality = 'low' | 'high' | 'unable-to-assess';
