@@ -7,7 +7,8 @@ import { planCreate, Repository } from '../../store/repository.js';
 import { applyWrites, type PendingWrite } from '../../store/writes.js';
 import { adminDocument } from './coverage.js';
 import { image, type ImageInput } from './images.js';
-import { asBody, date, id, oneOf, optionalBody, text, todayOf, utcToday } from './input.js';
+import { clinicToday } from '../recall/clinicZone.js';
+import { asBody, date, id, oneOf, optionalBody, text, todayOf } from './input.js';
 
 /**
  * Consents signed at the desk: consent to treat, the privacy-practices acknowledgement and the financial
@@ -25,7 +26,7 @@ export type ConsentType = keyof typeof CONSENT_TYPES;
 export interface ConsentInput {
   patientId: string;
   type: ConsentType;
-  /** The day it was signed (the clinic's date); default today. */
+  /** The day it was signed (the clinic's date); default the clinic's today. */
   date?: string;
   /** When it stops being valid, if it does (provision.period.end). */
   expires?: string;
@@ -46,7 +47,8 @@ export function parseConsent(body: unknown, now: Date): ConsentInput {
     b.expires === undefined || b.expires === '' || b.expires === null
       ? undefined
       : date(b.expires, 'expires');
-  if (expires && expires <= (signedOn ?? utcToday(now))) {
+  // Without a date it is signed the clinic's today, known with the practice (recordConsent checks then).
+  if (expires && signedOn && expires <= signedOn) {
     throw badRequest('expires must be after the day it was signed', 'expires');
   }
   if (b.signature === undefined || b.signature === null) {
@@ -77,13 +79,18 @@ export interface RecordedConsent {
 export async function recordConsent(
   db: Database,
   ctx: RequestContext,
-  input: ConsentInput
+  input: ConsentInput,
+  at = new Date()
 ): Promise<RecordedConsent> {
   return db.transaction(async (tx) => {
     const patient = await new Repository(tx).read(ctx, 'Patient', input.patientId);
     const def = CONSENT_TYPES[input.type];
-    const now = new Date().toISOString();
-    const signedOn = input.date ?? utcToday(new Date());
+    const now = at.toISOString();
+    // The clinic's date, not UTC's: from 18:00 in Chicago UTC's date is already tomorrow.
+    const signedOn = input.date ?? (await clinicToday(tx, ctx.practiceId, at));
+    if (input.expires && input.expires <= signedOn) {
+      throw badRequest('expires must be after the day it was signed', 'expires');
+    }
     const writes: PendingWrite[] = [];
     let performer = { reference: `Patient/${patient.id}` } as { reference: string; display?: string };
     if (input.signedBy.kind === 'representative') {

@@ -17,8 +17,8 @@ import {
   optionalText,
   text,
   todayOf,
-  utcToday,
 } from './input.js';
+import { clinicToday } from '../recall/clinicZone.js';
 import { displayName } from './matches.js';
 
 /**
@@ -128,7 +128,8 @@ export interface CapturedCoverage {
 export async function captureCoverage(
   db: Database,
   ctx: RequestContext,
-  input: CoverageInput
+  input: CoverageInput,
+  at = new Date()
 ): Promise<CapturedCoverage> {
   return db.transaction(async (tx) => {
     const repo = new Repository(tx);
@@ -201,7 +202,9 @@ export async function captureCoverage(
         display: `${input.subscriber.given} ${input.subscriber.family}`,
       };
     }
-    const now = new Date().toISOString();
+    const now = at.toISOString();
+    // Covered from the clinic's today unless the desk gives a start (UTC's date is tomorrow from 18:00 CST).
+    const start = input.start ?? (await clinicToday(tx, ctx.practiceId, at));
     const coverage: Coverage = {
       resourceType: 'Coverage',
       status: 'active',
@@ -218,7 +221,7 @@ export async function captureCoverage(
         ],
         text: RELATIONSHIP_DISPLAY[input.relationship],
       },
-      period: { start: input.start ?? utcToday(new Date()) },
+      period: { start },
       payor: [{ reference: `Organization/${payer.id}`, display: payer.name }],
       ...(input.group || input.plan
         ? {
