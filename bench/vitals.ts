@@ -139,7 +139,7 @@ const FULL_SET = parseVitals({
   heartRate: 72,
   respiratoryRate: 16,
   temperature: { value: 98.6, unit: '[degF]', method: 'oral' },
-  oxygenSaturation: { value: 98 },
+  oxygenSaturation: { value: 98, onOxygen: false },
   height: { ft: 5, in: 7 },
   weight: { lb: 150 },
   pain: 2,

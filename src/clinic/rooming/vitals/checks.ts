@@ -92,7 +92,8 @@ export function checkImpossible(
     }
   }
   if (input.oxygenSaturation) {
-    const { value, oxygenFlow } = input.oxygenSaturation;
+    const { value } = input.oxygenSaturation;
+    const oxygenFlow = input.oxygenSaturation.onOxygen ? input.oxygenSaturation.oxygenFlow : undefined;
     if (value > 100) refuse(`oxygen saturation cannot be over 100% (${value})`, 'oxygenSaturation.value');
     if (value < LIMITS.oxygenSaturation[0]) {
       refuse(

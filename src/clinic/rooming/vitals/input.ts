@@ -1,5 +1,5 @@
 import { badRequest } from '../../../fhir/outcome.js';
-import type { LengthEntry, TemperatureUnit, WeightEntry } from './units.js';
+import { decimalsOf, type LengthEntry, type TemperatureUnit, type WeightEntry } from './units.js';
 
 /**
  * The body of POST /api/rooming/encounters/:id/vitals (docs/rooming/vitals.md). Every sign is optional, at
@@ -32,8 +32,12 @@ export interface VitalsInput {
   heartRate?: number;
   respiratoryRate?: number;
   temperature?: { value: number; unit: TemperatureUnit; method?: TemperatureMethod };
-  /** SpO2 %; `oxygenFlow` L/min when on supplemental oxygen (absent: room air). */
-  oxygenSaturation?: { value: number; oxygenFlow?: number };
+  /**
+   * SpO2 %, always with the oxygen state said: `onOxygen: false` is room air; `onOxygen: true` needs the
+   * `oxygenFlow` in L/min (a missing flow must not read as room air).
+   */
+  oxygenSaturation?:
+    { value: number; onOxygen: false } | { value: number; onOxygen: true; oxygenFlow: number };
   height?: LengthEntry;
   weight?: WeightEntry;
   headCircumference?: LengthEntry;
@@ -51,12 +55,25 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  */
 const MAX_MAGNITUDE = 1e6;
 
+/**
+ * No vital sign is measured finer than 0.0001 of its unit (0.1 g in kg, 0.0001 in): more decimals are a slip
+ * or a machine's float, refused here. Without this limit a value like 1e-320 asks the unit conversion for 320
+ * decimals (units.ts roundTripDigits) and ends as NaN.
+ */
+export const MAX_DECIMALS = 4;
+
 function num(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw badRequest(`${field} must be a number`, field);
   }
   if (Math.abs(value) > MAX_MAGNITUDE) {
     throw badRequest(`${field} (${value}) is not a possible measurement`, field);
+  }
+  if (decimalsOf(value) > MAX_DECIMALS) {
+    throw badRequest(
+      `${field} (${value}) has more than ${MAX_DECIMALS} decimals: no vital sign is measured that finely`,
+      field
+    );
   }
   return value;
 }
@@ -127,6 +144,37 @@ function weight(value: unknown): WeightEntry | undefined {
   return lb === undefined ? { oz: oz as number } : { lb, oz };
 }
 
+/**
+ * SpO2 with the oxygen state said explicitly: a reading on oxygen charted without its flow would read as room
+ * air, so `onOxygen` is required, `true` needs `oxygenFlow` and `false` (room air) takes none.
+ */
+function oxygenSaturation(o: unknown): VitalsInput['oxygenSaturation'] {
+  const field = 'oxygenSaturation';
+  if (!isObj(o)) throw badRequest(`${field} must be { value, onOxygen, oxygenFlow }`, field);
+  onlyKeys(o, ['value', 'onOxygen', 'oxygenFlow'], field);
+  const value = num(o.value, `${field}.value`);
+  const flow = optNum(o.oxygenFlow, `${field}.oxygenFlow`);
+  if (typeof o.onOxygen !== 'boolean') {
+    throw badRequest(
+      `${field}.onOxygen must say true (on supplemental oxygen) or false (room air)`,
+      `${field}.onOxygen`
+    );
+  }
+  if (o.onOxygen) {
+    if (flow === undefined) {
+      throw badRequest(
+        `${field}.oxygenFlow (L/min) is needed when the patient is on oxygen`,
+        `${field}.oxygenFlow`
+      );
+    }
+    return { value, onOxygen: true, oxygenFlow: flow };
+  }
+  if (flow !== undefined) {
+    throw badRequest(`${field}.oxygenFlow is given but onOxygen is false (room air)`, `${field}.oxygenFlow`);
+  }
+  return { value, onOxygen: false };
+}
+
 /** Parses the request body (400 naming the field on a shape error). */
 export function parseVitals(body: unknown): VitalsInput {
   if (!isObj(body)) throw badRequest('the body must be a JSON object of vital signs');
@@ -179,17 +227,7 @@ export function parseVitals(body: unknown): VitalsInput {
     };
   }
   if (body.oxygenSaturation !== undefined && body.oxygenSaturation !== null) {
-    const o = body.oxygenSaturation;
-    if (typeof o === 'number') {
-      input.oxygenSaturation = { value: num(o, 'oxygenSaturation') };
-    } else {
-      if (!isObj(o)) throw badRequest('oxygenSaturation must be { value, oxygenFlow }', 'oxygenSaturation');
-      onlyKeys(o, ['value', 'oxygenFlow'], 'oxygenSaturation');
-      input.oxygenSaturation = {
-        value: num(o.value, 'oxygenSaturation.value'),
-        oxygenFlow: optNum(o.oxygenFlow, 'oxygenSaturation.oxygenFlow'),
-      };
-    }
+    input.oxygenSaturation = oxygenSaturation(body.oxygenSaturation);
   }
   input.height = length(body.height, 'height');
   input.headCircumference = length(body.headCircumference, 'headCircumference');

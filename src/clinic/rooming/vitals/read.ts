@@ -21,6 +21,8 @@ export const TEMPERATURE_METHOD_SYSTEM = 'urn:medassist:temperature-method';
 export const BODY_POSITION_LOINC = '8361-8';
 /** LOINC 3151-8 Inhaled oxygen flow rate (an SpO2 component, R4 oxygensat profile). */
 export const OXYGEN_FLOW_LOINC = '3151-8';
+/** The note of an SpO2 the MA said was on room air (a reading with neither it nor a flow says nothing). */
+export const ROOM_AIR_NOTE = 'On room air';
 
 export const SIGN_BY_LOINC: Record<string, string> = {
   ...Object.fromEntries(Object.entries(VITAL_LOINC).map(([sign, code]) => [code, sign])),
@@ -55,6 +57,7 @@ export interface VitalReading {
   method?: string;
   /** SpO2: L/min of supplemental oxygen; absent on room air. */
   oxygenFlow?: number;
+  /** SpO2 recorded as on room air (false: on oxygen, or not said, as in older or imported readings). */
   roomAir?: boolean;
   /** Ids of the Observations a derived value (BMI, percentile) came from. */
   derivedFrom?: string[];
@@ -110,7 +113,7 @@ export function readingOf(obs: Observation): VitalReading {
   }
   if (code === VITAL_LOINC.oxygenSaturation) {
     reading.oxygenFlow = flow?.valueQuantity?.value;
-    reading.roomAir = !flow;
+    reading.roomAir = !flow && (obs.note ?? []).some((n) => n.text === ROOM_AIR_NOTE);
   }
   if (obs.derivedFrom) {
     reading.derivedFrom = obs.derivedFrom.map((r) => (r.reference ?? '').replace(/^Observation\//, ''));
@@ -157,35 +160,60 @@ export async function encounterVitals(
     );
 }
 
+/** Which of the patient's Observations `latestObservation` may pick. */
+export interface LatestFilter {
+  /** Not one taken at this Encounter (the weight-change rule compares with another visit). */
+  notAtEncounter?: string;
+  /** Only one taken at this Encounter ... */
+  atEncounter?: string;
+  /** ... or, with `atEncounter`, one taken at any visit since this instant (BMI: an adult's height). */
+  orSince?: Date;
+}
+
 /**
- * The patient's Observations with these LOINC codes, any visit, as the caller may see them (the weight-change
- * check and "the latest height" for BMI). Newest first.
+ * The patient's newest Observation with this LOINC code and a positive value, as the caller may see it (the
+ * weight-change rule's last weight, BMI's height), or undefined: one row from the database, not the patient's
+ * whole history. Newest by the indexed `date` (Observation.effective, as a timestamp); entered-in-error and
+ * cancelled ones do not count.
  */
-export async function patientObservations(
+export async function latestObservation(
   conn: SqlConnection,
   ctx: RequestContext,
   patientId: string,
-  codes: readonly string[]
-): Promise<Observation[]> {
+  code: string,
+  filter: LatestFilter = {}
+): Promise<Observation | undefined> {
   const p = new SqlParams(ctx.practiceId, 'Observation');
-  const subject = p.add(`Patient/${patientId}`);
-  const codeList = codes.map((c) => p.add(c)).join(', ');
+  const index = (param: string, value: string) =>
+    `SELECT resource_id FROM search_index WHERE practice_id = $1 AND resource_type = $2 AND param = '${param}' AND value = ${p.add(value)}`;
+  const encounterOf = "COALESCE(r.content->'encounter'->>'reference', '')";
   const where = [
     'r.practice_id = $1',
     'r.resource_type = $2',
     'NOT r.deleted',
-    `r.id IN (SELECT resource_id FROM search_index WHERE practice_id = $1 AND resource_type = $2 AND param = 'subject' AND value = ${subject})`,
-    `r.id IN (SELECT resource_id FROM search_index WHERE practice_id = $1 AND resource_type = $2 AND param = 'code' AND system = ${p.add(LOINC)} AND value IN (${codeList}))`,
+    `r.id IN (${index('subject', `Patient/${patientId}`)})`,
+    `r.id IN (${index('code', code)} AND system = ${p.add(LOINC)})`,
+    "COALESCE(r.content->>'status', '') NOT IN ('entered-in-error', 'cancelled')",
+    // A stored value is a JSON number (FHIR validation); the CASE keeps the cast from seeing anything else.
+    "CASE WHEN jsonb_typeof(r.content->'valueQuantity'->'value') = 'number' THEN (r.content->'valueQuantity'->>'value')::numeric > 0 ELSE false END",
     ...accessConditions(ctx, 'search', 'Observation', 'r.resource_type', 'r.id', p),
   ];
+  if (filter.notAtEncounter) {
+    where.push(`${encounterOf} <> ${p.add(`Encounter/${filter.notAtEncounter}`)}`);
+  }
+  if (filter.atEncounter) {
+    const here = `${encounterOf} = ${p.add(`Encounter/${filter.atEncounter}`)}`;
+    where.push(filter.orSince ? `(${here} OR d.lo >= ${p.add(filter.orSince.toISOString())})` : here);
+  }
   const result = await conn.query<{ content: Observation }>(
-    `SELECT content FROM resource r WHERE ${where.join(' AND ')}`,
+    `SELECT r.content FROM resource r
+       JOIN search_index d ON d.practice_id = r.practice_id AND d.resource_type = r.resource_type
+        AND d.resource_id = r.id AND d.param = 'date'
+     WHERE ${where.join(' AND ')}
+     ORDER BY d.lo DESC, r.id LIMIT 1`,
     p.values
   );
-  return result.rows
-    .map((r) => r.content)
-    .filter((o) => o.status !== 'entered-in-error' && o.status !== 'cancelled')
-    .sort((a, b) => (b.effectiveDateTime ?? '').localeCompare(a.effectiveDateTime ?? ''));
+  return result.rows[0]?.content;
 }
 
 /** GET /api/rooming/encounters/:id/vitals: the visit's readings (404 for a visit out of reach). */

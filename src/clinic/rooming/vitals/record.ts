@@ -8,10 +8,9 @@ import type {
   Quantity,
 } from '@medplum/fhirtypes';
 import { assertAllowed } from '../../../auth/policy.js';
-import { notFound } from '../../../fhir/outcome.js';
 import type { RequestContext } from '../../../store/context.js';
 import type { Database, SqlConnection } from '../../../store/db.js';
-import { assertId, lockCurrent, planCreate } from '../../../store/repository.js';
+import { assertId, planCreate } from '../../../store/repository.js';
 import { applyWrites } from '../../../store/writes.js';
 import { findById, findReferencing, refId } from '../../flow/visit.js';
 import { authorOf } from '../author.js';
@@ -46,9 +45,10 @@ import {
   BODY_POSITION_LOINC,
   CUFF_SIZE_SYSTEM,
   CUFF_SIZE_URL,
+  latestObservation,
   OXYGEN_FLOW_LOINC,
-  patientObservations,
   readingOf,
+  ROOM_AIR_NOTE,
   TEMPERATURE_METHOD_SYSTEM,
   type VitalReading,
 } from './read.js';
@@ -115,17 +115,28 @@ export interface CriticalSign {
   sign: string;
   flag: Flag;
   observationId: string;
+  /**
+   * The provider's notice of it: `sent` by this save, or `already-open`: a notice of the same sign and flag
+   * at this visit that the provider has not acknowledged yet (no second one is sent).
+   */
+  notice: { id: string; status: 'sent' | 'already-open' };
 }
 
 export interface RecordedVitals {
   patientId: string;
   /** This save's Observations (the measured signs, BMI, percentiles) as the screen shows them. */
   readings: VitalReading[];
-  bmi?: { value: number; unit: 'kg/m2'; heightFrom: 'this visit' | 'latest' };
-  /** A value is critical: take the reading again (the provider has been told). */
+  /**
+   * BMI from this save's weight and a height from this visit, or for an adult (20 years and over) from the
+   * last 12 months (`heightTaken` its date).
+   */
+  bmi?: { value: number; unit: 'kg/m2'; heightFrom: 'this visit' | 'earlier visit'; heightTaken?: string };
+  /** Why a weight was saved without a BMI (no height that may be used, or under 2 years of age). */
+  bmiNotComputed?: string;
+  /** A value is critical: take the reading again (`critical[].notice` says whether the provider was told now). */
   repeatAdvised: boolean;
   critical: CriticalSign[];
-  /** The notices sent by this save (a sign already noticed this visit sends none). */
+  /** The notices sent by this save (none for a sign and flag whose notice is still open). */
   notices: string[];
 }
 
@@ -179,7 +190,8 @@ interface Building {
   ctx: RequestContext;
   effective: string;
   observations: Observation[];
-  critical: (CriticalSign & { notice: keyof typeof VITAL_LOINC })[];
+  /** This save's critical values; `notice` is the sign whose notice they share. */
+  critical: { sign: string; flag: Flag; observationId: string; notice: keyof typeof VITAL_LOINC }[];
 }
 
 function observation(b: Building, sign: keyof typeof VITAL_LOINC, profile: string | undefined): Observation {
@@ -279,12 +291,25 @@ function bloodPressure(b: Building, bp: BloodPressureInput): Observation {
   return obs;
 }
 
-/** The signs already noticed to the provider at this visit (critical-vital Communications' Observations). */
-async function noticedSigns(
+/** A critical-vital notice of the visit that the provider has not acknowledged yet. */
+interface OpenNotice {
+  id: string;
+  /** LOINC code and flag of the Observation it is about: the notice's key with `noticeKey`. */
+  key: string;
+}
+
+const noticeKey = (loinc: string, flag: string): string => `${loinc}|${flag}`;
+
+/**
+ * The visit's critical-vital notices still open (Communication in-progress), keyed by the sign and flag of
+ * the Observation each is about. An acknowledged notice (completed) no longer counts: a later critical value
+ * must reach the provider again.
+ */
+async function openCriticalNotices(
   tx: SqlConnection,
   ctx: RequestContext,
   encounterId: string
-): Promise<Set<string>> {
+): Promise<OpenNotice[]> {
   const communications = await findReferencing<Communication>(
     tx,
     ctx,
@@ -292,21 +317,49 @@ async function noticedSigns(
     'encounter',
     `Encounter/${encounterId}`
   );
-  const signs = new Set<string>();
+  const open: OpenNotice[] = [];
   for (const c of communications) {
     const critical = (c.category ?? []).some((k) =>
       (k.coding ?? []).some((x) => x.system === NOTICE_CATEGORY_SYSTEM && x.code === 'critical-vital')
     );
-    if (!critical) continue;
+    if (!critical || c.status !== 'in-progress') continue;
     for (const about of c.about ?? []) {
       const id = refId(about.reference, 'Observation');
       const obs = id ? await findById<Observation>(tx, ctx, 'Observation', id) : undefined;
       const code = obs?.code.coding?.find((x) => x.system === LOINC)?.code;
-      if (code) signs.add(code);
+      const flag = obs?.interpretation?.[0]?.coding?.find((x) => x.system === INTERPRETATION_SYSTEM)?.code;
+      if (code && flag) open.push({ id: c.id as string, key: noticeKey(code, flag) });
     }
   }
-  return signs;
+  return open;
 }
+
+/**
+ * Takes the row lock of a stored resource for the rest of the transaction and answers only whether its status
+ * is in-progress (the caller reads content through the access-filtered readers). For a notice this is read
+ * again under the lock: a provider acknowledging it at the same moment is either before (a new notice is
+ * sent) or after (it was open when this save looked).
+ */
+async function lockRow(tx: SqlConnection, ctx: RequestContext, type: string, id: string): Promise<boolean> {
+  const result = await tx.query<{ open: boolean }>(
+    `SELECT (content->>'status' = 'in-progress') AS open FROM resource
+      WHERE practice_id = $1 AND resource_type = $2 AND id = $3 AND NOT deleted FOR UPDATE`,
+    [ctx.practiceId, type, id]
+  );
+  return result.rows[0]?.open ?? false;
+}
+
+/** The first instant of the 12 months before `now` (the same calendar day a year earlier). */
+function yearBefore(now: Date): Date {
+  const since = new Date(now.getTime());
+  since.setUTCFullYear(since.getUTCFullYear() - 1);
+  return since;
+}
+
+/** 20 years in the mean months of the growth references (CDC: BMI-for-age to 20 years, then adult BMI). */
+const ADULT_MONTHS = 240;
+/** CDC BMI-for-age starts at 2 years. */
+const BMI_FROM_DAYS = 2 * 365.25;
 
 /**
  * Records a set of vital signs for the visit of `encounterId`, in one transaction: 404 for a visit out of
@@ -324,24 +377,17 @@ export async function recordVitals(
   if (ctx.principal) assertAllowed(ctx.principal, 'create', 'Observation');
   const measured = measure(input);
   return db.transaction(async (tx) => {
-    // Saves for one visit serialize on its Encounter row: two at once cannot both send the notice.
-    const row = await lockCurrent(tx, ctx, 'Encounter', encounterId);
-    if (!row || row.deleted) throw notFound(`Encounter/${encounterId} was not found`);
+    // Saves for one visit serialize on its Encounter row: two at once cannot both send the notice. The lock
+    // reads nothing; roomingVisitOf reads the Encounter once, as the caller may see it (404 otherwise).
+    await lockRow(tx, ctx, 'Encounter', encounterId);
     const visit = await roomingVisitOf(tx, ctx, encounterId, now);
     checkImpossible(input, measured, visit.ageDays);
-
-    const body =
-      measured.weight || measured.height
-        ? await patientObservations(tx, ctx, visit.patient.id as string, [
-            VITAL_LOINC.weight,
-            VITAL_LOINC.height,
-          ])
-        : [];
-    const isHere = (o: Observation) => o.encounter?.reference === `Encounter/${encounterId}`;
-    const codeOf = (o: Observation) => o.code.coding?.find((c) => c.system === LOINC)?.code;
+    const patientId = visit.patient.id as string;
 
     if (measured.weight && !input.confirm.includes('weight-change')) {
-      const last = body.find((o) => codeOf(o) === VITAL_LOINC.weight && !isHere(o) && o.valueQuantity?.value);
+      const last = await latestObservation(tx, ctx, patientId, VITAL_LOINC.weight, {
+        notAtEncounter: encounterId,
+      });
       const lastWeight = last
         ? { kg: toKg(last.valueQuantity as Quantity), effective: last.effectiveDateTime ?? '' }
         : undefined;
@@ -389,26 +435,27 @@ export async function recordVitals(
       add(method ? { ...obs, method: concept(TEMPERATURE_METHOD_SYSTEM, method, method, method) } : obs);
     }
     if (input.oxygenSaturation) {
-      const { value, oxygenFlow } = input.oxygenSaturation;
+      const spo2 = input.oxygenSaturation;
       const obs = rangedObservation(
         b,
         'oxygenSaturation',
         'oxygensat',
-        quantity(value, '%'),
+        quantity(spo2.value, '%'),
         'oxygenSaturation'
       );
+      // Room air only when the MA said so (input.ts: on oxygen always carries its flow).
       add(
-        oxygenFlow !== undefined
+        spo2.onOxygen
           ? {
               ...obs,
               component: [
                 {
                   code: concept(LOINC, OXYGEN_FLOW_LOINC, 'Inhaled oxygen flow rate'),
-                  valueQuantity: quantity(oxygenFlow, 'L/min'),
+                  valueQuantity: quantity(spo2.oxygenFlow, 'L/min'),
                 },
               ],
             }
-          : { ...obs, note: [{ text: 'On room air' }] }
+          : { ...obs, note: [{ text: ROOM_AIR_NOTE }] }
       );
     }
     const height = measured.height
@@ -427,13 +474,30 @@ export async function recordVitals(
       add({ ...observation(b, 'pain', undefined), valueQuantity: quantity(input.pain, '{score}', 'score') });
     }
 
-    // BMI from this visit's weight and this visit's height, or the latest one (CDC: BMI from 2 years of age).
+    // BMI (CDC: from 2 years of age) from this save's weight and a height that still describes the patient:
+    // this visit's; for an adult (20 years and over, grown) one from the last 12 months; a child grows, so
+    // only this visit's. An unknown age counts as a child's (only this visit's height).
     let bmi: RecordedVitals['bmi'];
+    let bmiNotComputed: string | undefined;
     let bmiObservation: Observation | undefined;
-    const heightObs = height ?? body.find((o) => codeOf(o) === VITAL_LOINC.height && o.valueQuantity?.value);
+    const adult = visit.ageMonths !== undefined && visit.ageMonths >= ADULT_MONTHS;
+    const bmiAge = visit.ageDays === undefined || visit.ageDays >= BMI_FROM_DAYS;
+    let heightObs: Observation | undefined = height;
+    if (weight && !bmiAge) {
+      bmiNotComputed = 'No BMI under 2 years of age (CDC BMI-for-age starts at 2 years).';
+    } else if (weight && !height) {
+      heightObs = await latestObservation(tx, ctx, patientId, VITAL_LOINC.height, {
+        atEncounter: encounterId,
+        orSince: adult ? yearBefore(now) : undefined,
+      });
+      if (!heightObs) {
+        bmiNotComputed = adult
+          ? 'No BMI: no height from this visit or the last 12 months. Measure the height for a BMI.'
+          : "No BMI: a child's BMI needs a height from this visit (children grow). Measure the height for a BMI.";
+      }
+    }
     const heightCm = heightObs ? toCm(heightObs.valueQuantity as Quantity) : undefined;
-    const adultish = visit.ageDays === undefined || visit.ageDays >= 2 * 365.25;
-    if (weight && heightObs && heightCm && adultish) {
+    if (weight && heightObs && heightCm && bmiAge) {
       const value = bmiOf(measured.weight?.value as number, heightCm);
       bmiObservation = add({
         ...observation(b, 'bmi', 'bmi'),
@@ -443,7 +507,10 @@ export async function recordVitals(
           { reference: `Observation/${heightObs.id}` },
         ],
       });
-      bmi = { value, unit: 'kg/m2', heightFrom: height ? 'this visit' : 'latest' };
+      const here = heightObs === height || heightObs.encounter?.reference === `Encounter/${encounterId}`;
+      bmi = here
+        ? { value, unit: 'kg/m2', heightFrom: 'this visit' }
+        : { value, unit: 'kg/m2', heightFrom: 'earlier visit', heightTaken: heightObs.effectiveDateTime };
     }
 
     // Children's growth percentiles (part B's growthPercentiles: CDC/WHO LMS), each its own Observation.
@@ -481,15 +548,35 @@ export async function recordVitals(
       b.observations.map((o) => planCreate(o, o.id))
     );
 
-    // One urgent notice per visit and sign: a repeat reading that is still critical tells nobody twice.
+    // One urgent notice per sign and flag while it is open: a repeat reading still critical the same way
+    // (HH again) does not tell the provider twice before they acknowledge; an acknowledged notice, or the
+    // other way (HH then LL), sends a new one.
     const notices: string[] = [];
+    const critical: CriticalSign[] = [];
     if (b.critical.length > 0) {
-      const noticed = await noticedSigns(tx, ctx, encounterId);
-      const seen = new Set<string>();
+      const open = await openCriticalNotices(tx, ctx, encounterId);
+      const confirmed = new Map<string, boolean>();
+      const sentNow = new Map<string, string>();
       for (const c of b.critical) {
-        const code = VITAL_LOINC[c.notice];
-        if (noticed.has(code) || seen.has(code)) continue;
-        seen.add(code);
+        const key = noticeKey(VITAL_LOINC[c.notice], c.flag);
+        const result = { sign: c.sign, flag: c.flag, observationId: c.observationId };
+        const already = sentNow.get(key);
+        if (already) {
+          critical.push({ ...result, notice: { id: already, status: 'sent' } });
+          continue;
+        }
+        let openId: string | undefined;
+        for (const o of open.filter((n) => n.key === key)) {
+          if (!confirmed.has(o.id)) confirmed.set(o.id, await lockRow(tx, ctx, 'Communication', o.id));
+          if (confirmed.get(o.id)) {
+            openId = o.id;
+            break;
+          }
+        }
+        if (openId) {
+          critical.push({ ...result, notice: { id: openId, status: 'already-open' } });
+          continue;
+        }
         const words = NOTICE_WORDS[c.notice] ?? 'vital sign';
         const sent = await noticeToProvider(
           tx,
@@ -504,14 +591,17 @@ export async function recordVitals(
           now
         );
         notices.push(sent.id as string);
+        sentNow.set(key, sent.id as string);
+        critical.push({ ...result, notice: { id: sent.id as string, status: 'sent' } });
       }
     }
     return {
-      patientId: visit.patient.id as string,
+      patientId,
       readings: b.observations.map(readingOf),
-      bmi,
+      ...(bmi ? { bmi } : {}),
+      ...(bmiNotComputed ? { bmiNotComputed } : {}),
       repeatAdvised: b.critical.length > 0,
-      critical: b.critical.map(({ sign, flag, observationId }) => ({ sign, flag, observationId })),
+      critical,
       notices,
     };
   });

@@ -34,18 +34,17 @@ export function convert(value: number, from: string, to: string): number {
   return answer.toVal;
 }
 
-/** Decimal places of a number as typed (1.50 typed as the number 1.5 has 1). */
+/** Decimal places of a number as typed (1.50 typed as the number 1.5 has 1; 1e-7 has 7, 1.5e-7 has 8). */
 export function decimalsOf(value: number): number {
-  const text = String(value);
-  if (text.includes('e-')) {
-    return Number(text.split('e-')[1]);
-  }
-  const dot = text.indexOf('.');
-  return dot < 0 ? 0 : text.length - dot - 1;
+  const [mantissa, exponent = '0'] = String(value).split('e');
+  const dot = mantissa.indexOf('.');
+  const places = dot < 0 ? 0 : mantissa.length - dot - 1;
+  return Math.max(0, places - Number(exponent));
 }
 
+/** Rounds to `decimals` places (at most 15: beyond that 10 ** decimals overflows a double's precision). */
 export function roundTo(value: number, decimals: number): number {
-  const factor = 10 ** decimals;
+  const factor = 10 ** Math.min(decimals, 15);
   return Math.round(value * factor) / factor;
 }
 

@@ -38,7 +38,7 @@ describe('impossible values are refused (422, business-rule) naming the field', 
     [{ temperature: { value: 76.9, unit: '[degF]' } }, 'temperature.value'],
     [{ temperature: { value: 98.6, unit: 'Cel' } }, 'temperature.value'],
     [{ temperature: { value: 24.9, unit: 'Cel' } }, 'temperature.value'],
-    [{ oxygenSaturation: { value: 101 } }, 'oxygenSaturation.value'],
+    [{ oxygenSaturation: { value: 101, onOxygen: false } }, 'oxygenSaturation.value'],
     [{ height: { cm: 300 } }, 'height'],
     [{ height: { ft: 0, in: 5 } }, 'height'],
     [{ weight: { kg: 700 } }, 'weight'],
@@ -56,7 +56,7 @@ describe('impossible values are refused (422, business-rule) naming the field', 
     expect(refusal({ temperature: { value: 113, unit: '[degF]' } })).toBeUndefined();
     expect(refusal({ temperature: { value: 77, unit: '[degF]' } })).toBeUndefined();
     expect(refusal({ temperature: { value: 45, unit: 'Cel' } })).toBeUndefined();
-    expect(refusal({ oxygenSaturation: { value: 100 } })).toBeUndefined();
+    expect(refusal({ oxygenSaturation: { value: 100, onOxygen: false } })).toBeUndefined();
     expect(refusal({ pain: 0 })).toBeUndefined();
     expect(refusal({ pain: 10 })).toBeUndefined();
     expect(refusal({ headCircumference: { cm: 48 } }, 2 * YEAR)).toBeUndefined();
@@ -106,5 +106,68 @@ describe('absurd magnitudes are refused before any unit conversion', () => {
     }
     expect(isOutcomeError(caught)).toBe(true);
     expect(JSON.stringify(caught)).toContain('height');
+  });
+});
+
+/** The status and named field of parseVitals' refusal, or undefined when it parses. */
+function parseRefusal(body: unknown) {
+  try {
+    parseVitals(body);
+    return undefined;
+  } catch (err) {
+    if (!isOutcomeError(err)) throw err;
+    const issue = err.outcome.issue?.[0];
+    return { status: err.status, code: issue?.code, field: issue?.expression?.[0] };
+  }
+}
+
+describe('values finer than 4 decimals are refused (400 naming the field) before any unit conversion', () => {
+  // 1e-320 in would ask the round trip for 320 decimals (10 ** 320 = Infinity -> NaN -> a plain Error: 500).
+  it.each([
+    [{ height: { in: 1e-320 } }, 'height.in'],
+    [{ height: { ft: 5, in: 7.00001 } }, 'height.in'],
+    [{ height: { cm: 0.00001 } }, 'height.cm'],
+    [{ headCircumference: { in: 1e-320 } }, 'headCircumference.in'],
+    [{ headCircumference: { cm: 44.50001 } }, 'headCircumference.cm'],
+    [{ weight: { kg: 1e-320 } }, 'weight.kg'],
+    [{ weight: { lb: 150, oz: 1.5e-7 } }, 'weight.oz'],
+    [{ weight: { g: 3400.00001 } }, 'weight.g'],
+    [{ temperature: { value: 98.60001, unit: '[degF]' } }, 'temperature.value'],
+    [{ temperature: { value: 1e-320, unit: 'Cel' } }, 'temperature.value'],
+  ])('%j -> 400 naming %s', (body, field) => {
+    expect(parseRefusal(body)).toEqual({ status: 400, code: 'invalid', field });
+  });
+
+  it('4 decimals pass and convert (0.0001 in, 0.1 g in kg); 0 passes the parser (checks.ts judges it)', () => {
+    expect(parseRefusal({ height: { ft: 5, in: 7.0001 } })).toBeUndefined();
+    expect(parseRefusal({ weight: { kg: 3.4001 } })).toBeUndefined();
+    expect(parseRefusal({ temperature: { value: 37.0625, unit: 'Cel' } })).toBeUndefined();
+    expect(parseRefusal({ weight: { lb: 7, oz: 0 } })).toBeUndefined();
+    // 67.0001 in x 2.54 = 170.180254 cm: kept to the digits that give 67.0001 in back (170.1803 -> 67.00012).
+    const parsed = parseVitals({ height: { ft: 5, in: 7.0001 } });
+    expect(measure(parsed).height?.value).toBe(170.1803);
+  });
+});
+
+describe('SpO2 says its oxygen state: onOxygen true needs the flow, false is room air', () => {
+  it.each([
+    [{ oxygenSaturation: { value: 91, onOxygen: true } }, 'oxygenSaturation.oxygenFlow'],
+    [{ oxygenSaturation: { value: 91, onOxygen: false, oxygenFlow: 2 } }, 'oxygenSaturation.oxygenFlow'],
+    [{ oxygenSaturation: { value: 91 } }, 'oxygenSaturation.onOxygen'],
+    [{ oxygenSaturation: { value: 91, oxygenFlow: 2 } }, 'oxygenSaturation.onOxygen'],
+    [{ oxygenSaturation: { value: 91, onOxygen: 'yes', oxygenFlow: 2 } }, 'oxygenSaturation.onOxygen'],
+    [{ oxygenSaturation: 91 }, 'oxygenSaturation'],
+  ])('%j -> 400 naming %s', (body, field) => {
+    expect(parseRefusal(body)).toEqual({ status: 400, code: 'invalid', field });
+  });
+
+  it('parses room air and oxygen with its flow', () => {
+    expect(parseVitals({ oxygenSaturation: { value: 97, onOxygen: false } }).oxygenSaturation).toEqual({
+      value: 97,
+      onOxygen: false,
+    });
+    expect(
+      parseVitals({ oxygenSaturation: { value: 91, onOxygen: true, oxygenFlow: 2 } }).oxygenSaturation
+    ).toEqual({ value: 91, onOxygen: true, oxygenFlow: 2 });
   });
 });

@@ -128,6 +128,11 @@ export function frontDesk(db: Database, ctx: TestContext): Promise<TestUser> {
   return signedInUser(db, ctx, ['front-desk']);
 }
 
+/** A provider, signed in (acknowledges the notices). */
+export function provider(db: Database, ctx: TestContext): Promise<TestUser> {
+  return signedInUser(db, ctx, ['provider']);
+}
+
 export function post(app: FastifyInstance, who: TestUser, url: string, body: unknown) {
   return asUser(app, who, { method: 'POST', url, body, contentType: 'application/json' });
 }
@@ -136,14 +141,14 @@ export function get(app: FastifyInstance, who: TestUser, url: string) {
   return asUser(app, who, { method: 'GET', url });
 }
 
-/** A full adult set in imperial units: 5 ft 7 in, 150 lb, 98.6 °F. */
+/** A full adult set in imperial units: 5 ft 7 in, 150 lb, 98.6 °F, SpO2 on room air. */
 export function fullSet(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     bloodPressure: [{ systolic: 128, diastolic: 82, position: 'sitting', arm: 'left', cuff: 'adult' }],
     heartRate: 72,
     respiratoryRate: 16,
     temperature: { value: 98.6, unit: '[degF]', method: 'oral' },
-    oxygenSaturation: { value: 98 },
+    oxygenSaturation: { value: 98, onOxygen: false },
     height: { ft: 5, in: 7 },
     weight: { lb: 150 },
     pain: 3,

@@ -68,5 +68,8 @@ describe('vital-sign units (ucum-lhc)', () => {
     expect(decimalsOf(150)).toBe(0);
     expect(decimalsOf(98.6)).toBe(1);
     expect(decimalsOf(0.25)).toBe(2);
+    // Exponent notation: 1e-7 = 0.0000001 (7 places), 1.5e-7 = 0.00000015 (8 places).
+    expect(decimalsOf(1e-7)).toBe(7);
+    expect(decimalsOf(1.5e-7)).toBe(8);
   });
 });

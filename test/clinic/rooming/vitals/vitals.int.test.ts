@@ -12,6 +12,7 @@ import {
   medicalAssistant,
   post,
   PROVIDER,
+  provider,
 } from './fixtures.js';
 
 const LOINC = 'http://loinc.org';
@@ -163,7 +164,7 @@ describe.each(testEngines())('vital signs [%s]', (engine) => {
         { systolic: 150, diastolic: 95, position: 'sitting', arm: 'right' },
         { systolic: 146, diastolic: 92, position: 'standing', arm: 'right' },
       ],
-      oxygenSaturation: { value: 93, oxygenFlow: 2 },
+      oxygenSaturation: { value: 93, onOxygen: true, oxygenFlow: 2 },
       temperature: { value: 36.8, unit: 'Cel' },
     });
     expect(res.status, res.text).toBe(201);
@@ -172,6 +173,12 @@ describe.each(testEngines())('vital signs [%s]', (engine) => {
     const spo2 = saved.find((o) => codeOf(o) === '2708-6') as Obs;
     expect(spo2.component?.[0].code.coding[0].code).toBe('3151-8');
     expect(spo2.component?.[0].valueQuantity).toMatchObject({ value: 2, code: 'L/min' });
+    // On oxygen: never the room-air note.
+    expect(spo2.note).toBeUndefined();
+    expect(res.body.readings.find((r: { sign: string }) => r.sign === 'oxygenSaturation')).toMatchObject({
+      oxygenFlow: 2,
+      roomAir: false,
+    });
     // Typed in the canonical unit: stored as typed, no as-entered note.
     const temperature = saved.find((o) => codeOf(o) === '8310-5') as Obs;
     expect(temperature.valueQuantity).toEqual({
@@ -187,12 +194,20 @@ describe.each(testEngines())('vital signs [%s]', (engine) => {
   it.each([
     [{ bloodPressure: [{ systolic: 80, diastolic: 120 }] }, 422, 'bloodPressure[0].systolic'],
     [{ temperature: { value: 200, unit: '[degF]' } }, 422, 'temperature.value'],
-    [{ oxygenSaturation: { value: 101 } }, 422, 'oxygenSaturation.value'],
+    [{ oxygenSaturation: { value: 101, onOxygen: false } }, 422, 'oxygenSaturation.value'],
     [{ height: { cm: 400 } }, 422, 'height'],
     [{ weight: { kg: 900 } }, 422, 'weight'],
     [{ pain: 12 }, 422, 'pain'],
     [{ headCircumference: { cm: 50 } }, 422, 'headCircumference'],
     [{ heartRate: 'fast' }, 400, 'heartRate'],
+    // On oxygen without the flow: refused, not charted as room air.
+    [{ oxygenSaturation: { value: 91, onOxygen: true } }, 400, 'oxygenSaturation.oxygenFlow'],
+    [{ oxygenSaturation: { value: 91 } }, 400, 'oxygenSaturation.onOxygen'],
+    // Finer than 4 decimals (1e-320 once asked the unit conversion for 320 decimals: a 500).
+    [{ height: { in: 1e-320 } }, 400, 'height.in'],
+    [{ headCircumference: { cm: 1e-320 } }, 400, 'headCircumference.cm'],
+    [{ weight: { kg: 1e-320 } }, 400, 'weight.kg'],
+    [{ temperature: { value: 1e-320, unit: 'Cel' } }, 400, 'temperature.value'],
     [{ height: { ft: 5, in: 13 } }, 400, 'height.in'],
     [{}, 400, 'body'],
   ])('refuses %j with %i naming %s, writing nothing', async (bad, status, field) => {
@@ -237,17 +252,37 @@ describe.each(testEngines())('vital signs [%s]', (engine) => {
     expect(res.status, res.text).toBe(201);
     expect(res.body.repeatAdvised).toBe(true);
     expect(res.body.critical).toEqual([
-      { sign: 'bloodPressure', flag: 'HH', observationId: expect.any(String) },
+      {
+        sign: 'bloodPressure',
+        flag: 'HH',
+        observationId: expect.any(String),
+        notice: { id: res.body.notices[0], status: 'sent' },
+      },
     ]);
     expect(res.body.notices).toHaveLength(1);
     // The repeat, still critical, and a critical SpO2 (88 < 90): the BP is not noticed again; SpO2 is.
     const repeat = await post(h.app, ma, URL('enc-adult'), {
       bloodPressure: [{ systolic: 182, diastolic: 118 }],
-      oxygenSaturation: { value: 88 },
+      oxygenSaturation: { value: 88, onOxygen: false },
     });
     expect(repeat.status, repeat.text).toBe(201);
     expect(repeat.body.repeatAdvised).toBe(true);
     expect(repeat.body.notices).toHaveLength(1);
+    // Each critical value says what happened to its notice: the BP's first one is still open.
+    expect(repeat.body.critical).toEqual([
+      {
+        sign: 'bloodPressure',
+        flag: 'HH',
+        observationId: expect.any(String),
+        notice: { id: res.body.notices[0], status: 'already-open' },
+      },
+      {
+        sign: 'oxygenSaturation',
+        flag: 'LL',
+        observationId: expect.any(String),
+        notice: { id: repeat.body.notices[0], status: 'sent' },
+      },
+    ]);
 
     const found = await fhir(h.app, ctx, {
       method: 'GET',
@@ -274,8 +309,8 @@ describe.each(testEngines())('vital signs [%s]', (engine) => {
   it('two critical saves at once for one visit send one notice (saves serialize on the Encounter)', async () => {
     const { ctx, ma } = await setUp();
     const both = await Promise.all([
-      post(h.app, ma, URL('enc-adult'), { oxygenSaturation: { value: 85 } }),
-      post(h.app, ma, URL('enc-adult'), { oxygenSaturation: { value: 86 } }),
+      post(h.app, ma, URL('enc-adult'), { oxygenSaturation: { value: 85, onOxygen: false } }),
+      post(h.app, ma, URL('enc-adult'), { oxygenSaturation: { value: 86, onOxygen: false } }),
     ]);
     expect(both.map((r) => r.status)).toEqual([201, 201]);
     expect(both.every((r) => r.body.repeatAdvised)).toBe(true);
@@ -340,13 +375,210 @@ describe.each(testEngines())('vital signs [%s]', (engine) => {
     void CHILD;
   });
 
-  it('BMI uses the latest height when this visit has none', async () => {
+  it("BMI uses last week's height for an adult (within 12 months)", async () => {
     const { ma } = await setUp();
-    expect((await post(h.app, ma, URL('enc-last-week'), { height: { cm: 180 } })).status).toBe(201);
+    const height = await post(h.app, ma, URL('enc-last-week'), { height: { cm: 180 } });
+    expect(height.status, height.text).toBe(201);
     const res = await post(h.app, ma, URL('enc-adult'), { weight: { kg: 90 } });
     expect(res.status, res.text).toBe(201);
-    // 90 / 1.8^2 = 27.78 -> 27.8
-    expect(res.body.bmi).toEqual({ value: 27.8, unit: 'kg/m2', heightFrom: 'latest' });
+    // 90 / 1.8^2 = 90 / 3.24 = 27.78 -> 27.8
+    expect(res.body.bmi).toEqual({
+      value: 27.8,
+      unit: 'kg/m2',
+      heightFrom: 'earlier visit',
+      heightTaken: height.body.readings[0].effective,
+    });
+  });
+
+  /** A height Observation taken `days` ago at no visit of this practice's fixtures (an older chart entry). */
+  async function oldHeight(
+    ctx: Awaited<ReturnType<typeof setUp>>['ctx'],
+    patient: string,
+    cm: number,
+    days: number
+  ) {
+    const res = await fhir(h.app, ctx, {
+      method: 'POST',
+      url: 'Observation',
+      body: {
+        resourceType: 'Observation',
+        status: 'final',
+        category: [
+          {
+            coding: [
+              { system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' },
+            ],
+          },
+        ],
+        code: { coding: [{ system: LOINC, code: '8302-2' }] },
+        subject: { reference: `Patient/${patient}` },
+        effectiveDateTime: new Date(Date.now() - days * 86_400_000).toISOString(),
+        valueQuantity: { value: cm, unit: 'cm', system: UCUM, code: 'cm' },
+      },
+    });
+    expect(res.status, res.text).toBe(201);
+    return res.body.id as string;
+  }
+
+  it('an adult: no BMI from a height older than 12 months (a childhood height); one from 11 months ago is used', async () => {
+    const { ctx, ma } = await setUp();
+    // Maria's only heights: 120 cm as a child (31 years ago) and 170 cm 400 days ago.
+    await oldHeight(ctx, ADULT, 120, 31 * 365);
+    await oldHeight(ctx, ADULT, 170, 400);
+    const none = await post(h.app, ma, URL('enc-adult'), { weight: { kg: 90 } });
+    expect(none.status, none.text).toBe(201);
+    // Before: 90 / 1.7^2 = 31.1 from a 13-month-old height (or 90 / 1.2^2 = 62.5 from the child's).
+    expect(none.body.bmi).toBeUndefined();
+    expect(none.body.bmiNotComputed).toMatch(/no height from this visit or the last 12 months/);
+    expect(none.body.readings.map((r: { sign: string }) => r.sign)).toEqual(['weight']);
+
+    // A height of 330 days ago (within 12 months): 90 / 1.8^2 = 27.78 -> 27.8.
+    const recent = await oldHeight(ctx, ADULT, 180, 330);
+    const res = await post(h.app, ma, URL('enc-adult'), { weight: { kg: 90 }, confirm: ['weight-change'] });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.bmi).toMatchObject({ value: 27.8, heightFrom: 'earlier visit' });
+    expect(res.body.bmiNotComputed).toBeUndefined();
+    const bmi = res.body.readings.find((r: { sign: string }) => r.sign === 'bmi');
+    expect(bmi.derivedFrom).toContain(recent);
+  });
+
+  it("a child: BMI only from this visit's height (an earlier save at the visit counts), never yesterday's", async () => {
+    const { ctx, ma } = await setUp();
+    // Tomas (5 y): 110 cm yesterday, at no visit of today.
+    await oldHeight(ctx, CHILD, 110, 1);
+    const none = await post(h.app, ma, URL('enc-child'), { weight: { kg: 18.4 } });
+    expect(none.status, none.text).toBe(201);
+    expect(none.body.bmi).toBeUndefined();
+    expect(none.body.bmiNotComputed).toMatch(/child's BMI needs a height from this visit/);
+    // Height measured at this visit (its own save), then the weight again: 18.4 / 1.1^2 = 18.4 / 1.21 = 15.2.
+    expect((await post(h.app, ma, URL('enc-child'), { height: { cm: 110 } })).status).toBe(201);
+    const res = await post(h.app, ma, URL('enc-child'), { weight: { kg: 18.4 } });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.bmi).toEqual({ value: 15.2, unit: 'kg/m2', heightFrom: 'this visit' });
+  });
+
+  it('under 2 years: a weight without BMI says why', async () => {
+    const { ma } = await setUp();
+    const res = await post(h.app, ma, URL('enc-infant'), { weight: { kg: 8.8 }, height: { cm: 72 } });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.bmi).toBeUndefined();
+    expect(res.body.bmiNotComputed).toMatch(/under 2 years/);
+  });
+
+  it('SpO2 on room air is said so; on oxygen it carries the flow and no room-air note', async () => {
+    const { ctx, ma } = await setUp();
+    const air = await post(h.app, ma, URL('enc-adult'), { oxygenSaturation: { value: 97, onOxygen: false } });
+    expect(air.status, air.text).toBe(201);
+    const o2 = await post(h.app, ma, URL('enc-adult'), {
+      oxygenSaturation: { value: 94, onOxygen: true, oxygenFlow: 2 },
+    });
+    expect(o2.status, o2.text).toBe(201);
+    const saved = (await observations(ctx, 'enc-adult')).filter((o) => codeOf(o) === '2708-6');
+    const at = (v: number) => saved.find((o) => o.valueQuantity?.value === v) as Obs;
+    expect(at(97).note).toEqual([{ text: 'On room air' }]);
+    expect(at(97).component).toBeUndefined();
+    expect(at(94).note).toBeUndefined();
+    expect(at(94).component?.[0].valueQuantity).toMatchObject({ value: 2, code: 'L/min' });
+    // The tick without a flow (the form's old slip) writes nothing.
+    const before = await countOf(h.app, ctx, 'Observation');
+    const slip = await post(h.app, ma, URL('enc-adult'), { oxygenSaturation: { value: 91, onOxygen: true } });
+    expect(slip.status, slip.text).toBe(400);
+    expect(slip.body.issue[0].expression).toEqual(['oxygenSaturation.oxygenFlow']);
+    expect(await countOf(h.app, ctx, 'Observation')).toBe(before);
+  });
+
+  it('a later critical value reaches the provider: BP 185/110 (HH) acknowledged, then 78/40 (LL) sends a new notice', async () => {
+    const { ctx, ma } = await setUp();
+    const doctor = await provider(h.db, ctx);
+    // 185 >= 180: systolic HH; 110 (80-119): H; the panel HH.
+    const high = await post(h.app, ma, URL('enc-adult'), {
+      bloodPressure: [{ systolic: 185, diastolic: 110 }],
+    });
+    expect(high.status, high.text).toBe(201);
+    expect(high.body.critical).toEqual([
+      {
+        sign: 'bloodPressure',
+        flag: 'HH',
+        observationId: expect.any(String),
+        notice: { id: high.body.notices[0], status: 'sent' },
+      },
+    ]);
+    const ack = await post(h.app, doctor, `/api/rooming/notices/${high.body.notices[0]}/acknowledge`, {});
+    expect(ack.status, ack.text).toBe(200);
+    // 78 < 80: systolic LL; 40 (40-59): L; the panel LL. The HH notice is closed anyway: a new one.
+    const low = await post(h.app, ma, URL('enc-adult'), { bloodPressure: [{ systolic: 78, diastolic: 40 }] });
+    expect(low.status, low.text).toBe(201);
+    expect(low.body.notices).toHaveLength(1);
+    expect(low.body.notices[0]).not.toBe(high.body.notices[0]);
+    expect(low.body.critical).toEqual([
+      {
+        sign: 'bloodPressure',
+        flag: 'LL',
+        observationId: expect.any(String),
+        notice: { id: low.body.notices[0], status: 'sent' },
+      },
+    ]);
+    const sent = await fhir(h.app, ctx, { method: 'GET', url: `Communication/${low.body.notices[0]}` });
+    expect(sent.body).toMatchObject({
+      status: 'in-progress',
+      priority: 'urgent',
+      recipient: [{ reference: `Practitioner/${PROVIDER}` }],
+      about: [{ reference: `Observation/${low.body.critical[0].observationId}` }],
+    });
+    // Acknowledged too, a later HH again sends one (only an open notice of the same sign and flag holds it).
+    expect(
+      (await post(h.app, doctor, `/api/rooming/notices/${low.body.notices[0]}/acknowledge`, {})).status
+    ).toBe(200);
+    const again = await post(h.app, ma, URL('enc-adult'), {
+      bloodPressure: [{ systolic: 190, diastolic: 100 }],
+    });
+    expect(again.body.notices).toHaveLength(1);
+    expect(await countOf(h.app, ctx, 'Communication')).toBe(3);
+  });
+
+  it('an open notice of another flag does not hold a new one: BP HH open, then LL sends', async () => {
+    const { ctx, ma } = await setUp();
+    const high = await post(h.app, ma, URL('enc-adult'), {
+      bloodPressure: [{ systolic: 185, diastolic: 110 }],
+    });
+    const low = await post(h.app, ma, URL('enc-adult'), { bloodPressure: [{ systolic: 78, diastolic: 40 }] });
+    expect(high.body.notices).toHaveLength(1);
+    expect(low.body.notices).toHaveLength(1);
+    expect(low.body.critical[0].notice).toEqual({ id: low.body.notices[0], status: 'sent' });
+    expect(await countOf(h.app, ctx, 'Communication')).toBe(2);
+  });
+
+  it('SpO2 89 then 82 while the first notice is open: no second notice (same flag LL), the answer says so', async () => {
+    const { ctx, ma } = await setUp();
+    const doctor = await provider(h.db, ctx);
+    const first = await post(h.app, ma, URL('enc-adult'), {
+      oxygenSaturation: { value: 89, onOxygen: false },
+    });
+    expect(first.status, first.text).toBe(201);
+    expect(first.body.critical[0]).toMatchObject({ flag: 'LL', notice: { status: 'sent' } });
+    const worse = await post(h.app, ma, URL('enc-adult'), {
+      oxygenSaturation: { value: 82, onOxygen: false },
+    });
+    expect(worse.status, worse.text).toBe(201);
+    expect(worse.body.repeatAdvised).toBe(true);
+    expect(worse.body.notices).toEqual([]);
+    expect(worse.body.critical).toEqual([
+      {
+        sign: 'oxygenSaturation',
+        flag: 'LL',
+        observationId: expect.any(String),
+        notice: { id: first.body.notices[0], status: 'already-open' },
+      },
+    ]);
+    expect(await countOf(h.app, ctx, 'Communication')).toBe(1);
+    // Once acknowledged, the next critical SpO2 is a new notice.
+    const ack = await post(h.app, doctor, `/api/rooming/notices/${first.body.notices[0]}/acknowledge`, {});
+    expect(ack.status, ack.text).toBe(200);
+    const third = await post(h.app, ma, URL('enc-adult'), {
+      oxygenSaturation: { value: 84, onOxygen: false },
+    });
+    expect(third.body.critical[0].notice.status).toBe('sent');
+    expect(await countOf(h.app, ctx, 'Communication')).toBe(2);
   });
 
   it('the front desk gets 403; a restricted or unknown visit 404; nothing written', async () => {
