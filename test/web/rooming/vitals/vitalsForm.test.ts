@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   emptyBp,
+  criticalBanner,
   emptyForm,
   fieldValue,
+  formProblem,
   flagTone,
   hasAnything,
   isWeightChangeQuestion,
@@ -32,7 +34,7 @@ describe('vitals form -> request', () => {
       bloodPressure: [{ systolic: 128, diastolic: 82, position: 'sitting', arm: 'left', cuff: 'adult' }],
       heartRate: 72,
       temperature: { value: 98.6, unit: '[degF]', method: 'oral' },
-      oxygenSaturation: { value: 97 },
+      oxygenSaturation: { value: 97, onOxygen: false },
       height: { ft: 5, in: 7 },
       weight: { lb: 150 },
       pain: 0,
@@ -50,7 +52,7 @@ describe('vitals form -> request', () => {
     };
     expect(toRequest(form, ['weight-change'])).toEqual({
       height: { ft: 6, in: 0 },
-      oxygenSaturation: { value: 91, oxygenFlow: 2 },
+      oxygenSaturation: { value: 91, onOxygen: true, oxygenFlow: 2 },
       weight: { lb: 300 },
       confirm: ['weight-change'],
     });
@@ -128,5 +130,53 @@ describe('answers', () => {
     expect(readingWords({ sign: 'oxygenSaturation', value: 98, unit: '%', roomAir: true })).toBe(
       '98 % on room air'
     );
+    // Neither flow nor room air recorded (older or imported readings): no claim either way.
+    expect(readingWords({ sign: 'oxygenSaturation', value: 96, unit: '%', roomAir: false })).toBe('96 %');
+  });
+
+  it('the critical banner says "notified" only for a notice sent now, "already notified (open notice)" otherwise', () => {
+    const sent = { status: 'sent' as const };
+    const open = { status: 'already-open' as const };
+    expect(criticalBanner({ repeatAdvised: false, critical: [] })).toBeUndefined();
+    expect(criticalBanner({ repeatAdvised: true, critical: [{ sign: 'bloodPressure', notice: sent }] })).toBe(
+      'Repeat the reading; the provider has been notified.'
+    );
+    expect(
+      criticalBanner({ repeatAdvised: true, critical: [{ sign: 'oxygenSaturation', notice: open }] })
+    ).toBe(
+      'Repeat the reading; the provider was already notified (open notice, not yet acknowledged): no new notice was sent.'
+    );
+    expect(
+      criticalBanner({
+        repeatAdvised: true,
+        critical: [
+          { sign: 'bloodPressure', notice: open },
+          { sign: 'oxygenSaturation', notice: sent },
+        ],
+      })
+    ).toBe(
+      'Repeat the reading; the provider has been notified of the SpO2 and was already notified of the ' +
+        'blood pressure (open notice, not yet acknowledged).'
+    );
+  });
+});
+
+describe('the form refuses before sending', () => {
+  it('"On supplemental O2" ticked without a flow: refused at the flow field, never sent as room air', () => {
+    const ticked = { ...emptyForm(), spo2: '91', onOxygen: true };
+    expect(formProblem(ticked)).toEqual({
+      field: 'oxygenSaturation.oxygenFlow',
+      message: expect.stringMatching(/Enter the O2 flow/),
+    });
+    expect(formProblem({ ...ticked, oxygenFlow: '2' })).toBeUndefined();
+    // A flow without the saturation would be lost: refused at the SpO2 field.
+    expect(formProblem({ ...emptyForm(), onOxygen: true, oxygenFlow: '2' })?.field).toBe(
+      'oxygenSaturation.value'
+    );
+    // Unticked: room air, said so.
+    expect(formProblem({ ...emptyForm(), spo2: '97' })).toBeUndefined();
+    expect(toRequest({ ...emptyForm(), spo2: '97' })).toEqual({
+      oxygenSaturation: { value: 97, onOxygen: false },
+    });
   });
 });

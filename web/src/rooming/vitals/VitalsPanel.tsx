@@ -31,11 +31,13 @@ import {
 } from './vitalsApi';
 import {
   ARMS,
+  criticalBanner,
   CUFFS,
   emptyBp,
   emptyForm,
   FLAG_WORDS,
   flagTone,
+  formProblem,
   hasAnything,
   isWeightChangeQuestion,
   POSITIONS,
@@ -45,6 +47,7 @@ import {
   toRequest,
   type BpRow,
   type Flag,
+  type FormProblem,
   type VitalsForm,
 } from './vitalsForm';
 
@@ -133,17 +136,27 @@ export function VitalsPanel({ visit, onSaved }: RoomingPanelProps) {
   const [form, setForm] = useState<VitalsForm>(() => emptyForm('imperial'));
   const [saved, setSaved] = useState<RecordedVitals | undefined>();
   const [question, setQuestion] = useState<string | undefined>();
+  /** What the form refused before sending (shown at its field; cleared when the O2 fields change). */
+  const [problem, setProblem] = useState<FormProblem | undefined>();
   const save = useAction((confirm: string[]) => saveVitals(visit.encounterId, toRequest(form, confirm)));
   const error = question ? undefined : save.error;
   const underThree = visit.patient.ageMonths !== undefined && visit.patient.ageMonths < 36;
   const imperial = form.units === 'imperial';
 
-  const set = <K extends keyof VitalsForm>(key: K, value: VitalsForm[K]) =>
+  const set = <K extends keyof VitalsForm>(key: K, value: VitalsForm[K]) => {
+    if (key === 'spo2' || key === 'onOxygen' || key === 'oxygenFlow') setProblem(undefined);
     setForm((f) => ({ ...f, [key]: value }));
+  };
   const setBp = (index: number, key: keyof BpRow, value: string) =>
     setForm((f) => ({ ...f, bp: f.bp.map((row, i) => (i === index ? { ...row, [key]: value } : row)) }));
 
   const submit = async (confirm: string[] = []) => {
+    const refused = formProblem(form);
+    setProblem(refused);
+    if (refused) {
+      setQuestion(undefined);
+      return;
+    }
     const result = await save.run(confirm);
     if (result.ok) {
       setQuestion(undefined);
@@ -159,7 +172,11 @@ export function VitalsPanel({ visit, onSaved }: RoomingPanelProps) {
     }
   };
 
-  const fieldError = (expression: string | string[]) => fieldErrorMessage(error, expression);
+  const fieldError = (expression: string | string[]) => {
+    const names = Array.isArray(expression) ? expression : [expression];
+    return problem && names.includes(problem.field) ? problem.message : fieldErrorMessage(error, expression);
+  };
+  const banner = saved ? criticalBanner(saved) : undefined;
 
   return (
     <Stack gap="sm">
@@ -185,7 +202,7 @@ export function VitalsPanel({ visit, onSaved }: RoomingPanelProps) {
         />
       </Group>
 
-      {saved?.repeatAdvised && (
+      {banner && (
         <Alert
           color="red"
           variant="light"
@@ -193,13 +210,20 @@ export function VitalsPanel({ visit, onSaved }: RoomingPanelProps) {
           icon={<IconAlertTriangle size={18} aria-hidden />}
           title="Critical value"
         >
-          Repeat the reading; the provider has been notified.
+          {banner}
         </Alert>
       )}
       {saved?.bmi && (
         <Text size="sm" data-testid="vitals-bmi">
           BMI {saved.bmi.value} kg/m²
-          {saved.bmi.heightFrom === 'latest' ? ' (with the latest height on file)' : ''}
+          {saved.bmi.heightFrom === 'earlier visit'
+            ? ` (with the height of ${saved.bmi.heightTaken ? new Date(saved.bmi.heightTaken).toLocaleDateString() : 'an earlier visit'})`
+            : ''}
+        </Text>
+      )}
+      {saved?.bmiNotComputed && (
+        <Text size="sm" data-testid="vitals-bmi">
+          {saved.bmiNotComputed}
         </Text>
       )}
       <FormErrors error={error} fields={FIELDS} />

@@ -37,12 +37,21 @@ export interface VitalReading {
   performer?: string;
 }
 
+/** The answer of saving a set (server: vitals/record.ts RecordedVitals). */
 export interface RecordedVitals {
   patientId: string;
   readings: VitalReading[];
-  bmi?: { value: number; unit: 'kg/m2'; heightFrom: 'this visit' | 'latest' };
+  bmi?: { value: number; unit: 'kg/m2'; heightFrom: 'this visit' | 'earlier visit'; heightTaken?: string };
+  /** Why a weight was saved without a BMI. */
+  bmiNotComputed?: string;
   repeatAdvised: boolean;
-  critical: { sign: string; flag: Flag; observationId: string }[];
+  critical: {
+    sign: string;
+    flag: Flag;
+    observationId: string;
+    /** `sent` now, or `already-open`: the provider's notice of this sign and flag is still unacknowledged. */
+    notice: { id: string; status: 'sent' | 'already-open' };
+  }[];
   notices: string[];
 }
 

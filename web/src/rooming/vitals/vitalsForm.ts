@@ -140,10 +140,10 @@ export function toRequest(form: VitalsForm, confirm: string[] = []): Record<stri
   }
   const spo2 = fieldValue(form.spo2);
   if (spo2 !== undefined) {
-    body.oxygenSaturation = withoutUndefined({
-      value: spo2,
-      oxygenFlow: form.onOxygen ? fieldValue(form.oxygenFlow) : undefined,
-    });
+    // The oxygen state is always said (the server refuses SpO2 without it): room air only when unticked.
+    body.oxygenSaturation = form.onOxygen
+      ? withoutUndefined({ value: spo2, onOxygen: true, oxygenFlow: fieldValue(form.oxygenFlow) })
+      : { value: spo2, onOxygen: false };
   }
   if (form.units === 'imperial') {
     const ft = fieldValue(form.heightFt);
@@ -167,6 +167,32 @@ export function toRequest(form: VitalsForm, confirm: string[] = []): Record<stri
   put('pain', fieldValue(form.pain));
   if (confirm.length) body.confirm = confirm;
   return body;
+}
+
+/** A problem the form catches before sending: the field (as the server would name it) and the words. */
+export interface FormProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * What the form refuses before sending. "On supplemental O2" ticked with no flow would otherwise lose the
+ * oxygen and chart the reading as if on room air; a flow with no SpO2 would be lost without a word.
+ */
+export function formProblem(form: VitalsForm): FormProblem | undefined {
+  if (!form.onOxygen) return undefined;
+  const spo2 = form.spo2.trim() !== '';
+  const flow = form.oxygenFlow.trim() !== '';
+  if (spo2 && !flow) {
+    return {
+      field: 'oxygenSaturation.oxygenFlow',
+      message: 'Enter the O2 flow (L/min), or untick "On supplemental O2" if the patient is on room air',
+    };
+  }
+  if (flow && !spo2) {
+    return { field: 'oxygenSaturation.value', message: 'Enter the oxygen saturation measured on this flow' };
+  }
+  return undefined;
 }
 
 /** Whether the form has anything to save. */
@@ -235,13 +261,52 @@ export function readingWords(reading: {
   }
   const main = reading.value === undefined ? '' : `${reading.value} ${unitWords(reading.unit)}`.trim();
   const entered = reading.asEntered ? ` (entered ${reading.asEntered})` : '';
+  // Room air only when recorded so: an older or imported reading without either says nothing.
   const oxygen =
-    reading.sign === 'oxygenSaturation'
-      ? reading.oxygenFlow !== undefined
+    reading.sign !== 'oxygenSaturation'
+      ? ''
+      : reading.oxygenFlow !== undefined
         ? ` on ${reading.oxygenFlow} L/min oxygen`
-        : ' on room air'
-      : '';
+        : reading.roomAir
+          ? ' on room air'
+          : '';
   return `${main}${entered}${oxygen}`;
+}
+
+/** A saved set's critical values, as far as the banner needs them (vitalsApi.ts RecordedVitals). */
+export interface CriticalNotices {
+  repeatAdvised: boolean;
+  critical: { sign: string; notice?: { status: 'sent' | 'already-open' } }[];
+}
+
+function signList(signs: string[]): string {
+  const words = [...new Set(signs)].map((s) =>
+    s === 'oxygenSaturation' ? 'SpO2' : (SIGN_WORDS[s] ?? s).toLowerCase()
+  );
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}` : words[0];
+}
+
+const OPEN_NOTICE = '(open notice, not yet acknowledged)';
+
+/**
+ * The critical-value banner's words, true to what the save did: "has been notified" only for a notice sent
+ * now; "was already notified (open notice ...)" for a sign whose notice of the same flag the provider has not
+ * acknowledged yet (the server sent no second one).
+ */
+export function criticalBanner(saved: CriticalNotices): string | undefined {
+  if (!saved.repeatAdvised) return undefined;
+  const sent = saved.critical.filter((c) => c.notice?.status === 'sent').map((c) => c.sign);
+  const open = saved.critical.filter((c) => c.notice?.status === 'already-open').map((c) => c.sign);
+  if (sent.length && open.length) {
+    return (
+      `Repeat the reading; the provider has been notified of the ${signList(sent)} and was already ` +
+      `notified of the ${signList(open)} ${OPEN_NOTICE}.`
+    );
+  }
+  if (sent.length) return 'Repeat the reading; the provider has been notified.';
+  if (open.length)
+    return `Repeat the reading; the provider was already notified ${OPEN_NOTICE}: no new notice was sent.`;
+  return 'Repeat the reading and tell the provider: no notice was sent.';
 }
 
 /** Whether an error answer is the weight-change question (409 naming `weight`), answered by confirming. */
