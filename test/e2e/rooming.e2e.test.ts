@@ -232,6 +232,29 @@ describe('rooming and the hand-off to the provider', () => {
       await intake.getByRole('button', { name: 'Save intake' }).click();
       await expect.poll(() => itemDone(page, 'chief-complaint'), { timeout: 15_000 }).toBe(true);
 
+      // ---- Ticks by hand: only what the server allows (pharmacy, screenings, fall risk), never a measured,
+      // reviewed or typed item; the tick names who and when, and can be taken back.
+      for (const label of ['Vital signs', 'Pain score', 'Allergies reviewed', 'Chief complaint']) {
+        expect(await page.getByRole('checkbox', { name: `${label}: mark done by hand` }).count(), label).toBe(
+          0
+        );
+      }
+      const pharmacyTick = page.getByRole('checkbox', { name: 'Preferred pharmacy: mark done by hand' });
+      // The box follows the server's answer (controlled), so it is clicked and the item polled.
+      await pharmacyTick.click();
+      await expect.poll(() => itemDone(page, 'pharmacy'), { timeout: 10_000 }).toBe(true);
+      await page
+        .locator('li[data-item="pharmacy"]')
+        .getByText(/^Ticked by hand by .+ at \d{2}:\d{2}$/)
+        .waitFor({ timeout: 10_000 });
+      // Taken back: the pharmacy stays open for the hand-off below.
+      await pharmacyTick.click();
+      await expect.poll(() => itemDone(page, 'pharmacy'), { timeout: 10_000 }).toBe(false);
+      // The wound section is on this follow-up too (a wound re-check is not a "procedure" visit); consent is
+      // not, until asked for.
+      await section(page, 'Procedure and wound care').waitFor();
+      expect(await section(page, 'Procedure consent').count()).toBe(0);
+
       // ---- PHQ-2: "Not at all" to both questions (score 0 of 6, negative).
       const phq2 = section(page, 'Screenings').getByRole('region', { name: /PHQ-2/ });
       const groups = phq2.getByRole('radiogroup');
