@@ -131,6 +131,17 @@ describe('screenings on the rooming screen', () => {
         await fhirGet<Bundle>(`Communication?encounter=Encounter/${encounterId}&_count=50`)
       ).filter((c) => c.category?.[0]?.coding?.[0]?.code === 'positive-screening');
       expect(notices.map((n) => n.priority).sort()).toEqual(['routine', 'urgent']);
+      // Their words name no instrument (the front desk reads messages): which screening is in `about`.
+      expect(notices.map((n) => n.payload?.[0]?.contentString).sort()).toEqual([
+        'A screening needs your attention now: please see the patient before they leave',
+        'A screening needs your review',
+      ]);
+      for (const n of notices) {
+        expect(n.about?.map((r) => r.reference?.split('/')[0]).sort()).toEqual([
+          'Observation',
+          'QuestionnaireResponse',
+        ]);
+      }
     }
   );
 });
