@@ -93,6 +93,17 @@ describe('vital signs on the rooming screen', () => {
     await vitals.getByText(/must be higher than diastolic/).waitFor({ timeout: 15_000 });
     expect(await vitals.getByRole('row').count()).toBe(rowsBefore);
 
+    // On supplemental O2 ticked with no flow: refused at the flow field before sending (it once went out
+    // without the flow and was charted "On room air"); nothing saved.
+    await vitals.getByRole('textbox', { name: 'Systolic' }).fill('');
+    await vitals.getByRole('textbox', { name: 'Diastolic' }).fill('');
+    await vitals.getByRole('textbox', { name: 'Oxygen saturation' }).fill('91');
+    await vitals.getByRole('checkbox', { name: 'On supplemental O2' }).check();
+    await vitals.getByRole('button', { name: 'Save vitals' }).click();
+    await vitals.getByText(/Enter the O2 flow \(L\/min\)/).waitFor({ timeout: 15_000 });
+    expect(await vitals.getByRole('row').count()).toBe(rowsBefore);
+    await vitals.getByRole('checkbox', { name: 'On supplemental O2' }).uncheck();
+
     // A full imperial set with a critical BP (184/122 >= 180/120).
     await vitals.getByRole('textbox', { name: 'Systolic' }).fill('184');
     await vitals.getByRole('textbox', { name: 'Diastolic' }).fill('122');
@@ -108,6 +119,12 @@ describe('vital signs on the rooming screen', () => {
     // 5 ft 7 in = 1.7018 m; 150 lb = 68.0389 kg (+0.06% from 68 kg: no question); BMI 68.0389 / 1.7018^2 = 23.5.
     await vitals.getByText('BMI 23.5 kg/m²').waitFor({ timeout: 15_000 });
     await vitals.getByText('Repeat the reading; the provider has been notified.').waitFor();
+    // SpO2 unticked: saved as room air, and shown so.
+    await vitals
+      .getByTestId('vital-oxygenSaturation')
+      .filter({ hasText: '97 % on room air' })
+      .first()
+      .waitFor({ timeout: 15_000 });
     // (The visit is a past demo visit: its own readings are listed too.)
     const bpRow = vitals.getByTestId('vital-bloodPressure').filter({ hasText: '184/122 mmHg' });
     await bpRow.getByText('HH · Critical high').waitFor({ timeout: 15_000 });
@@ -117,6 +134,18 @@ describe('vital signs on the rooming screen', () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await vitals.screenshot({ path: path.join(ARTIFACTS, 'vitals-panel.png') });
     // (axe runs on the whole rooming screen in the rooming journey, rooming.e2e.test.ts.)
+
+    // The repeat, still critical the same way (HH) while the provider has not acknowledged: no second notice,
+    // and the banner says so instead of "has been notified".
+    await vitals.getByRole('textbox', { name: 'Systolic' }).fill('182');
+    await vitals.getByRole('textbox', { name: 'Diastolic' }).fill('121');
+    await vitals.getByRole('button', { name: 'Save vitals' }).click();
+    await vitals
+      .getByText(/the provider was already notified \(open notice, not yet acknowledged\)/)
+      .waitFor({
+        timeout: 15_000,
+      });
+    expect(await vitals.getByText('Repeat the reading; the provider has been notified.').count()).toBe(0);
 
     // Metric: 150 kg typed (the lb number in the kg field): (150 - 68) / 68 = +120.6% -> "+121%" -> the question; confirmed -> saved.
     await vitals.getByText('Metric (cm, kg, °C)').click();
