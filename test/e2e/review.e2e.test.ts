@@ -3,7 +3,9 @@
  * 6 item 5), for demo patients 160-179 only: the MA adds a coded drug allergy with its reaction, severity and
  * criticality; "No known drug allergies" is then refused; allergies are marked reviewed; every medication is
  * answered and one is added from the RxNorm catalog, and the reconciliation is completed; a pharmacy is
- * confirmed by name; the problem list is marked reviewed. What the screen says is checked against the API.
+ * confirmed by name; the problem list is marked reviewed. For a chart with nothing on its allergy list, the
+ * panel offers NKDA instead of "Mark allergies reviewed", and a reconciliation with nothing taken is completed
+ * as "No current medications" (a SNOMED 787481004 statement). What the screen says is checked against the API.
  * The visit is a past Encounter of a demo adult (the rooming screen opens any visit by its Encounter id).
  */
 import type { AllergyIntolerance, Bundle, Encounter, MedicationStatement, Patient } from '@medplum/fhirtypes';
@@ -37,6 +39,27 @@ async function choose(): Promise<{ patient: Patient; encounterId: string }> {
     if (encounters.length === 1) return { patient, encounterId: encounters[0].id! };
   }
   throw new Error('no adult demo patient with a visit among 160-179');
+}
+
+/**
+ * The first open adult chart among demo patients 160-179 with a visit and nothing at all on its allergy list
+ * (never asked): not the one the first test chose, which has morphine by then.
+ */
+async function chooseUnasked(): Promise<{ patient: Patient; encounterId: string }> {
+  for (let n = 160; n <= 179; n++) {
+    const id = `demo-pat-${String(n).padStart(4, '0')}`;
+    const patient = await fhirGet<Patient>(`Patient/${id}`).catch(() => undefined);
+    if (!patient) continue;
+    const restricted = (patient.meta?.security ?? []).some((s) => s.code === 'R' || s.code === 'V');
+    if (restricted || patient.active === false || years(patient.birthDate) < 18) continue;
+    const allergies = matches(await fhirGet<Bundle>(`AllergyIntolerance?patient=Patient/${id}`));
+    if (allergies.length > 0) continue;
+    const encounters = matches<Encounter>(
+      await fhirGet<Bundle>(`Encounter?subject=Patient/${id}&_sort=-date&_count=1`)
+    );
+    if (encounters.length === 1) return { patient, encounterId: encounters[0].id! };
+  }
+  throw new Error('no adult demo patient with a visit and no allergy entry among 160-179');
 }
 
 function section(page: Page, name: string): Locator {
@@ -144,5 +167,43 @@ describe('allergies, medications, pharmacy and problems on the rooming screen', 
       .filter((e) => e.url === REVIEWED_URL)
       .map((e) => e.extension?.find((s) => s.url === 'what')?.valueCode);
     expect(new Set(kinds)).toEqual(new Set(['allergies', 'medications', 'pharmacy', 'problems']));
+  });
+
+  it('nothing recorded: NKDA is offered instead of "reviewed"; no medications is said explicitly', async () => {
+    const { patient, encounterId } = await chooseUnasked();
+    const page = b.page;
+    await openAs(page, DEMO_USERS.ma, `/rooming/${encounterId}`);
+
+    // ---------- allergies: nothing to review yet ----------
+    const allergies = section(page, 'Allergies');
+    await allergies.getByText(/^No allergies recorded\. Ask the patient/).waitFor({ timeout: 20_000 });
+    expect(await allergies.getByRole('button', { name: 'Mark allergies reviewed' }).count()).toBe(0);
+    const nkda = allergies.getByRole('button', { name: 'No known drug allergies' });
+    expect(await nkda.count()).toBe(1);
+    await expectAccessible(page, 'the allergies panel with nothing recorded');
+    await nkda.click();
+    await allergies.getByRole('button', { name: 'Mark allergies reviewed' }).click();
+    await allergies.getByText(/^Reviewed today by ma at \d\d:\d\d$/).waitFor({ timeout: 15_000 });
+    const stored = matches<AllergyIntolerance>(
+      await fhirGet<Bundle>(`AllergyIntolerance?patient=Patient/${patient.id}`)
+    );
+    expect(stored.map((a) => a.code?.coding?.[0]?.code)).toEqual(['409137002']);
+
+    // ---------- medications: whatever is on file is not taken; then "no current medications" ----------
+    const meds = section(page, 'Medications and pharmacy');
+    const notTaking = meds.getByRole('radio', { name: 'Not taking', exact: true });
+    for (let i = 0; i < (await notTaking.count()); i++) await notTaking.nth(i).check({ force: true });
+    await meds.getByRole('button', { name: 'No current medications: reconciliation complete' }).click();
+    await meds.getByText(/^Reviewed today by ma at \d\d:\d\d$/).waitFor({ timeout: 20_000 });
+    await meds.getByText(/the patient said they take none/).waitFor({ timeout: 15_000 });
+    const statements = matches<MedicationStatement>(
+      await fhirGet<Bundle>(`MedicationStatement?subject=Patient/${patient.id}&_count=100`)
+    );
+    const none = statements.filter((s) =>
+      s.medicationCodeableConcept?.coding?.some((c) => c.code === '787481004')
+    );
+    expect(none.map((s) => [s.status, s.context?.reference])).toEqual([
+      ['active', `Encounter/${encounterId}`],
+    ]);
   });
 });
