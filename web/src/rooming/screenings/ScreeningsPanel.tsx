@@ -64,7 +64,8 @@ export function ScreeningsPanel({ visit, onSaved }: RoomingPanelProps) {
   };
 
   if (screenings.isPending) {
-    return <Skeleton height={60} aria-label="Loading screenings" />;
+    // A status region may carry a name (an aria-label on a plain div is prohibited, axe aria-prohibited-attr).
+    return <Skeleton height={60} role="status" aria-label="Loading screenings" />;
   }
   if (screenings.isError) {
     return (
@@ -165,7 +166,7 @@ function ScreeningForm({
   const [answers, setAnswers] = useState<FormAnswers>({});
   const save = useAction(recordScreening);
   if (questionnaire.isPending) {
-    return <Skeleton height={80} aria-label={`Loading ${title}`} />;
+    return <Skeleton height={80} role="status" aria-label={`Loading ${title}`} />;
   }
   if (questionnaire.isError) {
     return (
