@@ -36,13 +36,24 @@ export interface DataGroup {
   category?: { param: string; codes: readonly string[] };
 }
 
-/** Document categories the front desk handles (system urn:medassist:document-category). */
+/**
+ * Document categories the front desk handles (system urn:medassist:document-category). `consent` is for the
+ * consents signed at the desk (consent to treat, privacy practices, financial policy: src/clinic/registration),
+ * never for a procedure consent, which names a procedure and its risks (CLINICAL_DOCUMENT_CATEGORIES).
+ */
 export const ADMIN_DOCUMENT_CATEGORIES = [
   'insurance-card',
   'consent',
   'identification',
   'administrative',
 ] as const;
+/**
+ * Document categories that are clinical: a Consent or DocumentReference with one of these (and none of the
+ * administrative ones) is in the `notes` group, out of the front desk's and the biller's reach. A procedure
+ * consent or refusal (src/clinic/rooming/procedures/consent.ts) carries `procedure-consent`.
+ */
+export const PROCEDURE_CONSENT_CATEGORY = 'procedure-consent';
+export const CLINICAL_DOCUMENT_CATEGORIES = [PROCEDURE_CONSENT_CATEGORY] as const;
 export const DOCUMENT_CATEGORY_SYSTEM = 'urn:medassist:document-category';
 
 export const DATA_GROUPS = {
@@ -127,11 +138,13 @@ export const DATA_GROUPS = {
     ],
   },
   notes: {
-    label: 'Clinical notes and documents (other than administrative documents)',
-    types: ['DocumentReference', 'Composition', 'Binary'],
+    label:
+      'Clinical notes and documents, procedure consents and refusals among them (anything outside the ' +
+      'administrative categories)',
+    types: ['DocumentReference', 'Composition', 'Binary', 'Consent'],
   },
   adminDocuments: {
-    label: 'Administrative documents (insurance card images, signed consents, ID)',
+    label: 'Administrative documents (insurance card images, consents signed at the desk, ID)',
     types: ['DocumentReference', 'Consent'],
     category: { param: 'category', codes: ADMIN_DOCUMENT_CATEGORIES },
   },

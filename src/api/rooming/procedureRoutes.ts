@@ -137,8 +137,11 @@ export function registerProcedureRoutes({ app, env, baseUrl }: RoomingRouteEnv):
     const ctx = await clinical(request);
     const media = await mediaBytes(env.db, ctx, request.params.id);
     await auditShown(env, ctx.principal, [media.patientId], 'wound photo', `Media/${request.params.id}`);
+    // Only a JPEG or PNG gets here (wounds.ts mediaBytes). nosniff is set for every answer too
+    // (securityHeaders.ts), but this route depends on it; the disposition names no file.
     return reply
       .header('content-type', media.contentType)
+      .header('x-content-type-options', 'nosniff')
       .header('content-disposition', 'inline')
       .send(media.bytes);
   });

@@ -13,8 +13,11 @@
  * keep those with the category and the encounter extension). Whether a refusal ticks the checklist is the
  * checklist's call: `provision.type === 'deny'` tells a refusal apart.
  *
- * Access: Consent and DocumentReference are reachable by MAs only in the administrative category
- * urn:medassist:document-category | consent (src/auth/accessMatrix.ts adminDocuments), so both carry it.
+ * Access: a procedure consent names the procedure and its risks, so it is clinical. Both the Consent and its
+ * DocumentReference carry urn:medassist:document-category | procedure-consent (accessMatrix.ts
+ * CLINICAL_DOCUMENT_CATEGORIES) and none of the administrative categories, which puts them in the `notes`
+ * group: MAs, lead MAs and providers, never the front desk or the biller. The desk's own consents (consent to
+ * treat, privacy practices, financial policy) keep the administrative `consent` category.
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -29,7 +32,11 @@ import type {
   Reference,
   RelatedPerson,
 } from '@medplum/fhirtypes';
-import { DOCUMENT_CATEGORY_SYSTEM } from '../../../auth/accessMatrix.js';
+import {
+  ADMIN_DOCUMENT_CATEGORIES,
+  DOCUMENT_CATEGORY_SYSTEM,
+  PROCEDURE_CONSENT_CATEGORY,
+} from '../../../auth/accessMatrix.js';
 import { badRequest, notFound, unprocessable } from '../../../fhir/outcome.js';
 import type { RequestContext } from '../../../store/context.js';
 import type { Database, SqlConnection } from '../../../store/db.js';
@@ -55,7 +62,7 @@ import {
   type CodedInput,
 } from './catalog.js';
 import { consentPdf } from './consentPdf.js';
-import { checkImage, MAX_SIGNATURE_BYTES, type CheckedImage } from './images.js';
+import { checkImage, MAX_SIGNATURE_BYTES, SIGNATURE_DIMENSIONS, type CheckedImage } from './images.js';
 
 export interface ProcedureConsentInput {
   procedure: CodedInput;
@@ -109,13 +116,25 @@ export function parseProcedureConsent(body: unknown): ProcedureConsentInput {
   if (b.signature === undefined || b.signature === null || b.signature === '') {
     throw badRequest('the signature is required (draw it on the pad)', 'signature');
   }
-  const signature = checkImage(b.signature, 'signature', ['image/png'], MAX_SIGNATURE_BYTES);
+  const signature = checkImage(
+    b.signature,
+    'signature',
+    ['image/png'],
+    MAX_SIGNATURE_BYTES,
+    SIGNATURE_DIMENSIONS
+  );
   const w = asBody(b.witness, 'witness');
   const witnessName = text(w.name, 'witness.name', 200);
   if (w.signature === undefined || w.signature === null || w.signature === '') {
     throw badRequest("the witness's signature is required (draw it on the pad)", 'witness.signature');
   }
-  const witnessSignature = checkImage(w.signature, 'witness.signature', ['image/png'], MAX_SIGNATURE_BYTES);
+  const witnessSignature = checkImage(
+    w.signature,
+    'witness.signature',
+    ['image/png'],
+    MAX_SIGNATURE_BYTES,
+    SIGNATURE_DIMENSIONS
+  );
   const explainedBy =
     b.explainedBy === undefined || b.explainedBy === null || b.explainedBy === ''
       ? undefined
@@ -169,8 +188,12 @@ const categories = (): CodeableConcept[] => [
     text: 'Procedure consent',
   },
   { coding: [{ system: LOINC, code: CONSENT_DOCUMENT_LOINC.code, display: CONSENT_DOCUMENT_LOINC.display }] },
-  // The administrative category puts the Consent and its document where MAs may write them (accessMatrix.ts).
-  { coding: [{ system: DOCUMENT_CATEGORY_SYSTEM, code: 'consent', display: 'Consent' }] },
+  // The clinical document category: the Consent and its document stay out of the front desk's reach.
+  {
+    coding: [
+      { system: DOCUMENT_CATEGORY_SYSTEM, code: PROCEDURE_CONSENT_CATEGORY, display: 'Procedure consent' },
+    ],
+  },
 ];
 
 export interface RecordedProcedureConsent {
@@ -382,10 +405,17 @@ export async function recordProcedureConsent(
   });
 }
 
-/** Whether a Consent is a procedure consent (rather than one signed at the desk). */
+/**
+ * Whether a Consent is a procedure consent (rather than one signed at the desk). One that also carries an
+ * administrative document category is not: the front desk may write such a Consent through /fhir, and may not
+ * make a procedure consent.
+ */
 export function isProcedureConsent(consent: Consent): boolean {
-  return (consent.category ?? []).some((c) =>
-    (c.coding ?? []).some((k) => k.system === CONSENT_CATEGORY_SYSTEM && k.code === PROCEDURE_CONSENT_CODE)
+  const codings = (consent.category ?? []).flatMap((c) => c.coding ?? []);
+  return (
+    codings.some((k) => k.system === CONSENT_CATEGORY_SYSTEM && k.code === PROCEDURE_CONSENT_CODE) &&
+    // By code alone, whatever the system: the access policy reads categories so (policy.ts categoryCodes).
+    !codings.some((k) => (ADMIN_DOCUMENT_CATEGORIES as readonly string[]).includes(k.code ?? ''))
   );
 }
 

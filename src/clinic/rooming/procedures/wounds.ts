@@ -15,12 +15,20 @@ import { assertId, planCreate } from '../../../store/repository.js';
 import { SqlParams } from '../../../store/search/sqlParams.js';
 import { applyWrites, type PendingWrite } from '../../../store/writes.js';
 import { findById, refId } from '../../flow/visit.js';
+import { sniffImage, type ImageType } from '../../registration/images.js';
 import { asBody, optionalBody, optionalText } from '../../registration/input.js';
 import { authorOf } from '../author.js';
 import { LOINC, OBSERVATION_CATEGORY_SYSTEM, UCUM } from '../model.js';
 import { roomingVisitOf } from '../visit.js';
 import { bodySiteOf, WOUND_DESCRIPTION_URL, WOUND_ID_SYSTEM, WOUND_LOINC } from './catalog.js';
-import { checkImage, MAX_PHOTO_BYTES, type CheckedImage } from './images.js';
+import {
+  checkImage,
+  fitsDimensions,
+  imageDimensions,
+  MAX_PHOTO_BYTES,
+  PHOTO_DIMENSIONS,
+  type CheckedImage,
+} from './images.js';
 import { parseBodySite, type BodySiteInput } from './procedure.js';
 import { areaMm2, changesOf } from './woundMath.js';
 
@@ -99,7 +107,7 @@ export function parseWound(body: unknown): WoundInput {
     throw badRequest(`photos: at most ${MAX_PHOTOS} a record`, 'photos');
   }
   const photos = raw.map((p, i) =>
-    checkImage(p, `photos[${i}]`, ['image/jpeg', 'image/png'], MAX_PHOTO_BYTES)
+    checkImage(p, `photos[${i}]`, ['image/jpeg', 'image/png'], MAX_PHOTO_BYTES, PHOTO_DIMENSIONS)
   );
   return { woundId, bodySite, lengthMm, widthMm, depthMm, description, photos };
 }
@@ -342,20 +350,42 @@ export async function woundSeries(
   return series.sort((a, b) => b.lastRecorded.localeCompare(a.lastRecorded));
 }
 
-/** A wound photo's bytes, as the caller may read the Media; also its patient (for the audit record). */
+/** The types GET /api/rooming/media/:id serves: the wound photos' own (photos are JPEG or PNG). */
+const SERVED_IMAGE_TYPES: readonly string[] = ['image/jpeg', 'image/png'];
+
+/**
+ * A wound photo's bytes, as the caller may read the Media; also its patient (for the audit record).
+ *
+ * The route serves these bytes from the app's own origin, and a Media can be written through /fhir with any
+ * content type (text/html, application/javascript: script from 'self' passes the CSP). So only a picture is
+ * served: the stored type JPEG or PNG, the bytes of that same type by their first bytes, with a readable
+ * header of a size a photo may have (images.ts PHOTO_DIMENSIONS). Anything else is 404, as if absent.
+ */
 export async function mediaBytes(
   conn: SqlConnection,
   ctx: RequestContext,
   mediaId: string
-): Promise<{ bytes: Buffer; contentType: string; patientId: string }> {
+): Promise<{ bytes: Buffer; contentType: ImageType; patientId: string }> {
   assertId(mediaId, 'id');
   const media = await findById<Media>(conn, ctx, 'Media', mediaId);
   if (!media?.content?.data) {
     throw notFound(`Media/${mediaId} was not found`);
   }
+  const stored = (media.content.contentType ?? '').trim().toLowerCase();
+  const bytes = Buffer.from(media.content.data, 'base64');
+  const actual = sniffImage(bytes);
+  const size = actual ? imageDimensions(bytes, actual) : undefined;
+  if (
+    !actual ||
+    !SERVED_IMAGE_TYPES.includes(stored) ||
+    actual !== stored ||
+    !fitsDimensions(size, PHOTO_DIMENSIONS)
+  ) {
+    throw notFound(`Media/${mediaId} is not a JPEG or PNG photo`);
+  }
   return {
-    bytes: Buffer.from(media.content.data, 'base64'),
-    contentType: media.content.contentType ?? 'application/octet-stream',
+    bytes,
+    contentType: actual,
     patientId: refId(media.subject?.reference, 'Patient') ?? '',
   };
 }

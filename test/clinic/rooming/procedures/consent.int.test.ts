@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { asUser } from '../../../authHarness.js';
 import { countOf, fhir, newPractice, testEngines, useEngine } from '../../../harness.js';
 import { MA, PATIENT, PROVIDER, post } from '../../flow/fixtures.js';
-import { dataUrl, goodConsent, jpeg, pdfShows, png, procedureVisit } from './fixtures.js';
+import { signedInUser } from '../../../authHarness.js';
+import { dataUrl, goodConsent, jpeg, pdfShows, png, pngClaiming, procedureVisit } from './fixtures.js';
 
 const EXT = 'https://medassist.dev/fhir/StructureDefinition';
 
@@ -28,9 +29,11 @@ for (const engine of testEngines()) {
       expect(codings).toContainEqual(
         expect.objectContaining({ system: 'urn:medassist:consent-type', code: 'procedure-consent' })
       );
+      // Clinical, not the desk's administrative `consent` category (docs/security/access-matrix.md).
       expect(codings).toContainEqual(
-        expect.objectContaining({ system: 'urn:medassist:document-category', code: 'consent' })
+        expect.objectContaining({ system: 'urn:medassist:document-category', code: 'procedure-consent' })
       );
+      expect(codings.map((c: { code: string }) => c.code)).not.toContain('consent');
       expect(consent.patient.reference).toBe(`Patient/${PATIENT}`);
       expect(consent.performer[0].reference).toBe(`Patient/${PATIENT}`);
       expect(consent.provision.type).toBe('permit');
@@ -142,6 +145,10 @@ for (const engine of testEngines()) {
         [{ signature: dataUrl(Buffer.concat([png().subarray(0, 8), Buffer.alloc(64, 7)])) }, 'signature'],
         [{ witness: { name: 'Luis Ortega' } }, 'witness.signature'],
         [{ signature: dataUrl(Buffer.concat([png(), Buffer.alloc(201 * 1024)])) }, 'signature'],
+        // A decompression bomb: under 200 bytes claiming 65535 x 65535 (17 GB as RGBA), refused unread.
+        [{ signature: dataUrl(pngClaiming(65535, 65535)) }, 'signature'],
+        // Signatures are at most 2000 x 1000.
+        [{ witness: { name: 'Luis Ortega', signature: dataUrl(png(2001, 10)) } }, 'witness.signature'],
         [{ decision: 'maybe' }, 'decision'],
         [{ procedure: { code: '12345' } }, 'procedure.code'],
       ];
@@ -153,7 +160,10 @@ for (const engine of testEngines()) {
       expect(await countOf(h.app, ctx, 'Consent')).toBe(0);
       // The check-in wrote none either: the count is of this test's writes only.
       expect(await countOf(h.app, ctx, 'RelatedPerson')).toBe(0);
-      const docs = await fhir(h.app, ctx, { method: 'GET', url: 'DocumentReference?category=consent' });
+      const docs = await fhir(h.app, ctx, {
+        method: 'GET',
+        url: 'DocumentReference?category=procedure-consent',
+      });
       expect(docs.body.entry ?? []).toHaveLength(0);
     });
 
@@ -173,6 +183,114 @@ for (const engine of testEngines()) {
         url: `/api/rooming/consents/${ok.body.consent.id}/pdf`,
       });
       expect(pdf.status).toBe(403);
+    });
+
+    it('a procedure consent is clinical: the front desk gets nothing of it through /fhir, and still sees its consent to treat', async () => {
+      const ctx = await newPractice(h.db, 'consent');
+      const { encounterId, ma, desk } = await procedureVisit(h.app, h.db, ctx);
+      const made = await post(h.app, ma, `/api/rooming/encounters/${encounterId}/consents`, goodConsent());
+      expect(made.status, made.text).toBe(201);
+      const consentId = made.body.consent.id as string;
+      const documentId = made.body.documentId as string;
+      const treat = await post(h.app, desk, '/api/registration/consents', {
+        patientId: PATIENT,
+        type: 'consent-to-treat',
+        signature: { contentType: 'image/png', data: png().toString('base64') },
+      });
+      expect(treat.status, treat.text).toBe(201);
+      const treatId = treat.body.consent.id as string;
+      const treatDoc = (treat.body.consent.sourceReference.reference as string).split('/')[1];
+      const ids = (bundle: { entry?: { resource: { id: string } }[] }) =>
+        (bundle.entry ?? []).map((e) => e.resource.id);
+
+      for (const url of [`Consent/${consentId}`, `DocumentReference/${documentId}`]) {
+        const read = await asUser(h.app, desk, { method: 'GET', url });
+        expect(read.status, url).toBe(403);
+        expect(read.body.resourceType).toBe('OperationOutcome');
+      }
+      const consents = await asUser(h.app, desk, {
+        method: 'GET',
+        url: `Consent?patient=Patient/${PATIENT}`,
+      });
+      expect(consents.status).toBe(200);
+      expect(ids(consents.body)).toEqual([treatId]);
+      const docs = await asUser(h.app, desk, {
+        method: 'GET',
+        url: `DocumentReference?patient=Patient/${PATIENT}&_count=100`,
+      });
+      expect(ids(docs.body)).toContain(treatDoc);
+      expect(ids(docs.body)).not.toContain(documentId);
+      expect((await asUser(h.app, desk, { method: 'GET', url: `Consent/${treatId}` })).status).toBe(200);
+
+      // Nor may the desk change it, or write a Consent of its own in the clinical category.
+      const stored = (await fhir(h.app, ctx, { method: 'GET', url: `Consent/${consentId}` })).body;
+      const changed = await asUser(h.app, desk, {
+        method: 'PUT',
+        url: `Consent/${consentId}`,
+        body: { ...stored, provision: { ...stored.provision, type: 'deny' } },
+      });
+      expect(changed.status).toBe(403);
+      const { id: _id, meta: _meta, ...copy } = stored;
+      expect((await asUser(h.app, desk, { method: 'POST', url: 'Consent', body: copy })).status).toBe(403);
+      expect(
+        (await fhir(h.app, ctx, { method: 'GET', url: `Consent/${consentId}` })).body.meta.versionId
+      ).toBe('1');
+      // The biller neither (minimum necessary); the MA and the provider read both.
+      const biller = await signedInUser(h.db, ctx, ['biller']);
+      expect((await asUser(h.app, biller, { method: 'GET', url: `Consent/${consentId}` })).status).toBe(403);
+      const provider = await signedInUser(h.db, ctx, ['provider']);
+      for (const who of [ma, provider]) {
+        expect((await asUser(h.app, who, { method: 'GET', url: `Consent/${consentId}` })).status).toBe(200);
+        expect(
+          (await asUser(h.app, who, { method: 'GET', url: `DocumentReference/${documentId}` })).status
+        ).toBe(200);
+      }
+    });
+
+    it("a Consent the desk labels both administrative and procedure-consent is not the visit's procedure consent", async () => {
+      const ctx = await newPractice(h.db, 'consent');
+      const { encounterId, ma, desk } = await procedureVisit(h.app, h.db, ctx);
+      const forged = await asUser(h.app, desk, {
+        method: 'POST',
+        url: 'Consent',
+        body: {
+          resourceType: 'Consent',
+          extension: [
+            { url: `${EXT}/consent-encounter`, valueReference: { reference: `Encounter/${encounterId}` } },
+          ],
+          status: 'active',
+          scope: {
+            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'treatment' }],
+          },
+          category: [
+            { coding: [{ system: 'urn:medassist:consent-type', code: 'procedure-consent' }] },
+            { coding: [{ system: 'urn:medassist:document-category', code: 'consent' }] },
+          ],
+          patient: { reference: `Patient/${PATIENT}` },
+          dateTime: new Date().toISOString(),
+          policyRule: { text: 'Informed consent for a procedure' },
+          provision: {
+            type: 'permit',
+            code: [{ coding: [{ system: 'http://snomed.info/sct', code: '240977001' }] }],
+          },
+        },
+      });
+      // The access matrix lets the desk write it (it carries an administrative category) ...
+      expect(forged.status, forged.text).toBe(201);
+      // ... but rooming neither lists it nor records a procedure under it.
+      const list = await asUser(h.app, ma, {
+        method: 'GET',
+        url: `/api/rooming/encounters/${encounterId}/consents`,
+      });
+      expect(list.status).toBe(200);
+      expect(list.body.consents).toEqual([]);
+      const under = await post(h.app, ma, `/api/rooming/encounters/${encounterId}/procedures`, {
+        procedure: { code: '240977001' },
+        consentId: forged.body.id,
+      });
+      expect(under.status).toBe(400);
+      expect(under.body.issue[0].expression).toEqual(['consentId']);
+      expect(await countOf(h.app, ctx, 'Procedure')).toBe(0);
     });
   });
 }

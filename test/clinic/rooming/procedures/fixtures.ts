@@ -67,16 +67,40 @@ export async function earlierEncounter(app: FastifyInstance, ctx: TestContext, i
   expect(res.status, res.text).toBe(200);
 }
 
+/** One PNG chunk: length, type, data, CRC-32 of type and data (RFC 2083 3.2). */
+export function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body) >>> 0);
+  return Buffer.concat([length, body, crc]);
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * A PNG whose header claims width x height but whose image data is a few bytes: a decompression bomb when
+ * the claim is large (decoding it allocates for every claimed pixel). `extra` chunks go before IDAT.
+ */
+export function pngClaiming(width: number, height: number, extra: Buffer[] = []): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 6; // RGBA
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    ...extra,
+    pngChunk('IDAT', deflateSync(Buffer.alloc(64))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
 /** A real (decodable) PNG, width x height, grey, built by hand: signature, IHDR, IDAT, IEND (RFC 2083). */
 export function png(width = 40, height = 12): Buffer {
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body) >>> 0);
-    return Buffer.concat([length, body, crc]);
-  };
+  const chunk = pngChunk;
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -85,7 +109,7 @@ export function png(width = 40, height = 12): Buffer {
   const raw = Buffer.alloc((width + 1) * height, 0x80);
   for (let y = 0; y < height; y++) raw[y * (width + 1)] = 0; // filter: none
   return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    PNG_SIGNATURE,
     chunk('IHDR', ihdr),
     chunk('IDAT', deflateSync(raw)),
     chunk('IEND', Buffer.alloc(0)),
@@ -95,13 +119,27 @@ export function png(width = 40, height = 12): Buffer {
 export const dataUrl = (bytes: Buffer, type = 'image/png'): string =>
   `data:${type};base64,${bytes.toString('base64')}`;
 
-/** JPEG's first bytes (FF D8 FF) and some filler: enough for a type check, which is all photos get. */
-export function jpeg(size = 2000): Buffer {
-  const b = Buffer.alloc(size, 0x11);
-  b[0] = 0xff;
-  b[1] = 0xd8;
-  b[2] = 0xff;
-  b[3] = 0xe0;
+/**
+ * The head of a baseline JPEG (ITU T.81): SOI, an APP0 JFIF segment, a SOF0 frame header stating
+ * width x height (3 components), then filler up to `size` bytes. Enough for the type and size checks, which
+ * are all the server does with a photo (it never decodes one).
+ */
+export function jpeg(size = 2000, width = 64, height = 48): Buffer {
+  const app0 = Buffer.from([
+    0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
+    0x00,
+  ]);
+  const sof0 = Buffer.alloc(19);
+  sof0.writeUInt16BE(0xffc0, 0);
+  sof0.writeUInt16BE(17, 2); // length: 8 + 3 components x 3
+  sof0[4] = 8; // precision
+  sof0.writeUInt16BE(height, 5);
+  sof0.writeUInt16BE(width, 7);
+  sof0[9] = 3;
+  sof0.set([1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1], 10);
+  const head = Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof0]);
+  const b = Buffer.alloc(Math.max(size, head.length), 0x11);
+  head.copy(b);
   return b;
 }
 

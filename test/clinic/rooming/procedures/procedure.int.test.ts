@@ -97,6 +97,105 @@ for (const engine of testEngines()) {
       expect(await countOf(h.app, ctx, 'Procedure')).toBe(0);
     });
 
+    it('with no consentId, a visit whose latest decision on the procedure is a refusal gets no Procedure (422 consentId)', async () => {
+      const ctx = await newPractice(h.db, 'procedure');
+      const { encounterId, ma } = await procedureVisit(h.app, h.db, ctx);
+      const consents = `/api/rooming/encounters/${encounterId}/consents`;
+      const url = `/api/rooming/encounters/${encounterId}/procedures`;
+      const refused = await post(h.app, ma, consents, goodConsent({ decision: 'refuse' }));
+      expect(refused.status, refused.text).toBe(201);
+      const res = await post(h.app, ma, url, biopsy());
+      expect(res.status, res.text).toBe(422);
+      expect(res.body.resourceType).toBe('OperationOutcome');
+      expect(res.body.issue[0].expression).toEqual(['consentId']);
+      // The same procedure written as text (the catalog's words) is the same procedure.
+      const asText = await post(h.app, ma, url, biopsy({ procedure: { text: 'biopsy of skin' } }));
+      expect(asText.status, asText.text).toBe(422);
+      expect(await countOf(h.app, ctx, 'Procedure')).toBe(0);
+      // A refusal of the biopsy does not stop a dressing change at the same visit.
+      const dressing = await post(h.app, ma, url, biopsy({ procedure: { code: '18949003' } }));
+      expect(dressing.status, dressing.text).toBe(201);
+      // Consenting again (the patient changed their mind) lets the biopsy be recorded.
+      const again = await post(h.app, ma, consents, goodConsent());
+      expect(again.status, again.text).toBe(201);
+      const done = await post(h.app, ma, url, biopsy({ consentId: again.body.consent.id }));
+      expect(done.status, done.text).toBe(201);
+      expect(await countOf(h.app, ctx, 'Procedure')).toBe(2);
+    });
+
+    it('a consent for another procedure, or one the patient later refused, is 422 naming consentId', async () => {
+      const ctx = await newPractice(h.db, 'procedure');
+      const { encounterId, ma } = await procedureVisit(h.app, h.db, ctx);
+      const consents = `/api/rooming/encounters/${encounterId}/consents`;
+      const url = `/api/rooming/encounters/${encounterId}/procedures`;
+      const suture = await post(h.app, ma, consents, goodConsent({ procedure: { code: '288086009' } }));
+      expect(suture.status, suture.text).toBe(201);
+      const other = await post(h.app, ma, url, biopsy({ consentId: suture.body.consent.id }));
+      expect(other.status, other.text).toBe(422);
+      expect(other.body.issue[0].expression).toEqual(['consentId']);
+      // A consent given as text for another procedure is another procedure too.
+      const ear = await post(h.app, ma, consents, goodConsent({ procedure: { text: 'Ear irrigation' } }));
+      const earUnder = await post(h.app, ma, url, biopsy({ consentId: ear.body.consent.id }));
+      expect(earUnder.status, earUnder.text).toBe(422);
+      // Consent to the biopsy, then a refusal of it: the earlier consent no longer covers it.
+      const yes = await post(h.app, ma, consents, goodConsent());
+      const no = await post(h.app, ma, consents, goodConsent({ decision: 'refuse' }));
+      expect([yes.status, no.status]).toEqual([201, 201]);
+      const withdrawn = await post(h.app, ma, url, biopsy({ consentId: yes.body.consent.id }));
+      expect(withdrawn.status, withdrawn.text).toBe(422);
+      expect(withdrawn.body.issue[0].expression).toEqual(['consentId']);
+      expect(await countOf(h.app, ctx, 'Procedure')).toBe(0);
+      // The suture under its own consent is fine.
+      const sutured = await post(
+        h.app,
+        ma,
+        url,
+        biopsy({ procedure: { code: '288086009' }, consentId: suture.body.consent.id })
+      );
+      expect(sutured.status, sutured.text).toBe(201);
+    });
+
+    it('performedAt: a real date and time with an offset, from a day before the visit to a few minutes ahead; else 400', async () => {
+      const ctx = await newPractice(h.db, 'procedure');
+      const { encounterId, ma } = await procedureVisit(h.app, h.db, ctx);
+      const url = `/api/rooming/encounters/${encounterId}/procedures`;
+      const MIN = 60_000;
+      const HOUR = 60 * MIN;
+      // An instant written at a UTC offset of `minutes` (-300 = -05:00): local wall time, then the offset.
+      const at = (t: number, minutes = 0): string => {
+        const wall = new Date(t + minutes * MIN).toISOString().slice(0, 19);
+        if (minutes === 0) return `${wall}Z`;
+        const abs = Math.abs(minutes);
+        const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+        const mm = String(abs % 60).padStart(2, '0');
+        return `${wall}${minutes < 0 ? '-' : '+'}${hh}:${mm}`;
+      };
+      const now = Math.floor(Date.now() / 1000) * 1000;
+      const year = new Date(now).getUTCFullYear();
+      const bad = [
+        `${year}-02-31T10:00:00Z`, // no February 31st (Date.parse rolls it over to March)
+        '0001-01-01T00:00:00Z', // year 1
+        at(now - 10 * MIN).slice(0, -1), // no offset
+        at(now - 25 * HOUR), // more than a day before the visit started
+        at(now + HOUR), // an hour ahead
+        'yesterday',
+      ];
+      for (const performedAt of bad) {
+        const res = await post(h.app, ma, url, biopsy({ performedAt }));
+        expect(res.status, `${performedAt}: ${res.text}`).toBe(400);
+        expect(res.body.issue[0].expression).toEqual(['performedAt']);
+      }
+      expect(await countOf(h.app, ctx, 'Procedure')).toBe(0);
+      // Ten minutes ago written at -05:00: stored as the same instant in UTC.
+      const tenAgo = now - 10 * MIN;
+      const ok = await post(h.app, ma, url, biopsy({ performedAt: at(tenAgo, -300) }));
+      expect(ok.status, ok.text).toBe(201);
+      expect(ok.body.procedure.performedDateTime).toBe(new Date(tenAgo).toISOString());
+      // 23 hours before the visit (a late entry of the day's work) is inside the window.
+      const early = await post(h.app, ma, url, biopsy({ performedAt: at(now - 23 * HOUR, 330) }));
+      expect(early.status, early.text).toBe(201);
+    });
+
     it('the catalog lists the verified office procedures and body sites', async () => {
       const ctx = await newPractice(h.db, 'procedure');
       const { ma } = await procedureVisit(h.app, h.db, ctx);

@@ -3,7 +3,7 @@ import { SESSION_COOKIE } from '../../../../src/api/auth/authenticate.js';
 import { asUser } from '../../../authHarness.js';
 import { countOf, fhir, newPractice, testEngines, useEngine } from '../../../harness.js';
 import { MA, PATIENT, post } from '../../flow/fixtures.js';
-import { dataUrl, earlierEncounter, jpeg, png, procedureVisit } from './fixtures.js';
+import { dataUrl, earlierEncounter, jpeg, png, pngClaiming, procedureVisit } from './fixtures.js';
 
 const LOINC = 'http://loinc.org';
 
@@ -73,6 +73,9 @@ for (const engine of testEngines()) {
       });
       expect(bytes.statusCode).toBe(200);
       expect(bytes.headers['content-type']).toBe('image/jpeg');
+      expect(bytes.headers['x-content-type-options']).toBe('nosniff');
+      // Shown in the page, under no file name (a stored title is not put in a header).
+      expect(bytes.headers['content-disposition']).toBe('inline');
       expect(bytes.rawPayload.equals(photo)).toBe(true);
     });
 
@@ -153,6 +156,9 @@ for (const engine of testEngines()) {
           },
           'photos[0]',
         ],
+        // 20,000 x 20,000 claimed in a few hundred bytes: over 8192 a side (and 50 megapixels).
+        [{ photos: [dataUrl(pngClaiming(20000, 20000))] }, 'photos[0]'],
+        [{ photos: [dataUrl(png()), dataUrl(jpeg(3000, 9000, 100), 'image/jpeg')] }, 'photos[1]'],
         [{ woundId: 'not-this-patients' }, 'woundId'],
         [{ lengthMm: 0 }, 'lengthMm'],
         [{ widthMm: -3 }, 'widthMm'],
@@ -207,6 +213,59 @@ for (const engine of testEngines()) {
       expect(
         (await asUser(h.app, desk, { method: 'GET', url: `/api/rooming/media/${ok.body.photos[0]}` })).status
       ).toBe(403);
+    });
+
+    it('GET /api/rooming/media/:id serves only a JPEG or PNG that is what it says: an HTML Media is 404', async () => {
+      clock = new Date();
+      const ctx = await newPractice(h.db, 'wound');
+      const { ma } = await procedureVisit(h.app, h.db, ctx, clock);
+      const html = Buffer.from('<html><script>fetch("/api/rooming/patients")</script></html>');
+      const media = (contentType: string, bytes: Buffer) => ({
+        resourceType: 'Media',
+        status: 'completed',
+        subject: { reference: `Patient/${PATIENT}` },
+        content: { contentType, data: bytes.toString('base64') },
+      });
+      const cases: [string, Buffer][] = [
+        ['text/html', html],
+        ['application/javascript', Buffer.from('alert(document.cookie)')],
+        [
+          'image/svg+xml',
+          Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ],
+        // Declared a picture, but the bytes are HTML; or a PNG stored as a JPEG.
+        ['image/png', html],
+        ['image/jpeg', png()],
+        // A PNG whose header claims 20,000 x 20,000 pixels.
+        ['image/png', pngClaiming(20000, 20000)],
+      ];
+      for (const [contentType, bytes] of cases) {
+        const made = await fhir(h.app, ctx, {
+          method: 'POST',
+          url: 'Media',
+          body: media(contentType, bytes),
+        });
+        expect(made.status, made.text).toBe(201);
+        const res = await h.app.inject({
+          method: 'GET',
+          url: `/api/rooming/media/${made.body.id}`,
+          headers: { cookie: `${SESSION_COOKIE}=${ma.token}` },
+        });
+        expect(res.statusCode, contentType).toBe(404);
+        expect(res.headers['content-type']).toMatch(/json/);
+        expect(res.body).not.toContain('<script>');
+        expect(res.body).not.toContain('alert(');
+      }
+      // A real PNG stored as one is served.
+      const fine = await fhir(h.app, ctx, { method: 'POST', url: 'Media', body: media('image/png', png()) });
+      const served = await h.app.inject({
+        method: 'GET',
+        url: `/api/rooming/media/${fine.body.id}`,
+        headers: { cookie: `${SESSION_COOKIE}=${ma.token}` },
+      });
+      expect(served.statusCode).toBe(200);
+      expect(served.headers['content-type']).toBe('image/png');
+      expect(served.rawPayload.equals(png())).toBe(true);
     });
   });
 }

@@ -7,6 +7,7 @@ import {
   emptySupply,
   fitWithin,
   parseMm,
+  photoFits,
   photoProblem,
   sizeWords,
   suppliesOf,
@@ -96,5 +97,17 @@ describe('supplies and choices', () => {
     expect(codedOf('240977001', 'ignored')).toEqual({ code: '240977001' });
     expect(codedOf('other', ' Ear irrigation ')).toEqual({ text: 'Ear irrigation' });
     expect(codedOf(null, 'Shin')).toEqual({ text: 'Shin' });
+  });
+});
+
+describe('photo size in pixels', () => {
+  it('sends a picture as it is up to 8192 a side and 50 megapixels, as the server takes it', () => {
+    // A 12 MP phone photo, 4032 x 3024.
+    expect(photoFits(4032, 3024)).toBe(true);
+    // 8192 x 6103 = 49,995,776 pixels; 8000 x 6300 = 50,400,000 pixels.
+    expect(photoFits(8192, 6103)).toBe(true);
+    expect(photoFits(8000, 6300)).toBe(false);
+    expect(photoFits(8193, 100)).toBe(false);
+    expect(photoFits(100, 8193)).toBe(false);
   });
 });

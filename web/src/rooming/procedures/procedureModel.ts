@@ -19,6 +19,18 @@ export function photoProblem(file: { type: string; size: number; name: string })
   return undefined;
 }
 
+/**
+ * The largest picture the server takes as a wound photo (src/clinic/rooming/procedures/images.ts
+ * PHOTO_DIMENSIONS): 8192 pixels a side and 50 megapixels.
+ */
+export const MAX_PHOTO_SIDE = 8192;
+export const MAX_PHOTO_PIXELS = 50_000_000;
+
+/** Whether a picture of width x height may be sent as it is (else the screen sends a smaller copy). */
+export function photoFits(width: number, height: number): boolean {
+  return width <= MAX_PHOTO_SIDE && height <= MAX_PHOTO_SIDE && width * height <= MAX_PHOTO_PIXELS;
+}
+
 /** A width x height scaled (never up) so its longer side is at most `maxSide`, in whole pixels. */
 export function fitWithin(width: number, height: number, maxSide: number): { width: number; height: number } {
   const scale = Math.min(1, maxSide / Math.max(width, height));

@@ -4,7 +4,7 @@
  * fits under UPLOAD_LIMIT. Nothing leaves the browser but the shrunk copy.
  */
 import { readPhoto, type ImageUpload } from './proceduresApi';
-import { fitWithin } from './procedureModel';
+import { fitWithin, photoFits } from './procedureModel';
 
 /** A little under the server's 768 KB, for safety. */
 export const UPLOAD_LIMIT = 700 * 1024;
@@ -23,11 +23,16 @@ function blobToDataUrl(blob: Blob): Promise<string> {
   });
 }
 
-/** The photo as it will be sent: as picked when small enough, else a shrunk JPEG copy. */
+/**
+ * The photo as it will be sent: as picked when small enough in bytes and in pixels (the server refuses a
+ * picture over 8192 a side or 50 megapixels, however few its bytes), else a shrunk JPEG copy.
+ */
 export async function shrinkPhoto(file: File): Promise<PickedPhoto> {
-  if (file.size <= UPLOAD_LIMIT) return readPhoto(file);
-  const bitmap = await createImageBitmap(file);
+  const bitmap = await createImageBitmap(file).catch(() => {
+    throw new Error(`${file.name} is not a photo this browser can read`);
+  });
   try {
+    if (file.size <= UPLOAD_LIMIT && photoFits(bitmap.width, bitmap.height)) return await readPhoto(file);
     const canvas = document.createElement('canvas');
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('this browser cannot resize photos');
