@@ -7,10 +7,10 @@ import { accessConditions } from '../../store/access.js';
 import { assertId, planCreate, Repository } from '../../store/repository.js';
 import { SqlParams } from '../../store/search/sqlParams.js';
 import { applyWrites } from '../../store/writes.js';
-import { zonedParts } from '../reminders/content.js';
 import { VISIT_TYPE_SYSTEM, visitTypeOf } from '../reminders/facts.js';
 import { COMMUNICATION_CATEGORY_SYSTEM, mediumOf } from '../reminders/outbox.js';
 import { FOLLOW_UP_URL } from '../flow/status.js';
+import { localDate } from '../flow/visit.js';
 import { clinicTimeZone } from './clinicZone.js';
 
 /**
@@ -104,11 +104,6 @@ const daysBetween = (from: string, to: string): number =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
 const addDays = (date: string, days: number): string =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-
-function localDate(instant: Date, timeZone: string): string {
-  const t = zonedParts(instant, timeZone);
-  return `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
-}
 
 /** Resources of a type the caller may see, with extra conditions over `r.content`. */
 async function visibleRows<T>(
