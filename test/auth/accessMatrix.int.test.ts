@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ACCESS_MATRIX,
   ADMIN_DOCUMENT_CATEGORIES,
+  CLINICAL_DOCUMENT_CATEGORIES,
   CONFIDENTIALITY_SYSTEM,
   DATA_GROUPS,
   DOCUMENT_CATEGORY_SYSTEM,
@@ -65,6 +66,19 @@ function insuranceCard(title = 'Insurance card, front'): Resource {
     category: [{ coding: [{ system: DOCUMENT_CATEGORY_SYSTEM, code: 'insurance-card' }] }],
     description: title,
     content: [{ attachment: { contentType: 'image/png', data: text('not really a png') } }],
+  };
+}
+
+/** A Consent in a document category (a procedure consent is `procedure-consent`, a desk consent `consent`). */
+function consentIn(code: string, patient = 'matrix-patient'): Resource {
+  return {
+    resourceType: 'Consent',
+    status: 'active',
+    scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'treatment' }] },
+    category: [{ coding: [{ system: DOCUMENT_CATEGORY_SYSTEM, code }] }],
+    patient: { reference: `Patient/${patient}` },
+    dateTime: '2026-11-27T14:00:00Z',
+    policyRule: { text: 'Informed consent' },
   };
 }
 
@@ -391,6 +405,44 @@ describe.each(testEngines())('access rules around the matrix [%s]', (engine) => 
       expect(
         (await asUser(h.app, desk, { method: 'POST', url: 'DocumentReference', body: doc })).status
       ).toBe(201);
+    }
+    // No clinical category is: a procedure consent, as a Consent or as its document, is refused.
+    for (const code of CLINICAL_DOCUMENT_CATEGORIES) {
+      const doc = {
+        ...insuranceCard(),
+        category: [{ coding: [{ system: DOCUMENT_CATEGORY_SYSTEM, code }] }],
+      };
+      expectForbidden(await asUser(h.app, desk, { method: 'POST', url: 'DocumentReference', body: doc }));
+      expectForbidden(await asUser(h.app, desk, { method: 'POST', url: 'Consent', body: consentIn(code) }));
+    }
+  });
+
+  it('a procedure consent is clinical (notes), a desk consent administrative: who reads which', async () => {
+    const ctx = await newPractice(h.db, 'consents');
+    const procedureConsent = await create(ctx, consentIn('procedure-consent'));
+    const deskConsent = await create(ctx, consentIn('consent'));
+    // Hand-worked from the matrix: notes r for MA, lead MA, provider; adminDocuments r for all six.
+    const expected: Record<Role, { procedure: boolean; desk: boolean }> = {
+      'front-desk': { procedure: false, desk: true },
+      'medical-assistant': { procedure: true, desk: true },
+      'lead-ma': { procedure: true, desk: true },
+      provider: { procedure: true, desk: true },
+      biller: { procedure: false, desk: true },
+      'practice-admin': { procedure: false, desk: true },
+    };
+    for (const role of ROLES) {
+      const who = await signedInUser(h.db, ctx, [role]);
+      const read = async (id: string) =>
+        (await asUser(h.app, who, { method: 'GET', url: `Consent/${id}` })).status;
+      expect(await read(procedureConsent), `${role}, procedure consent`).toBe(
+        expected[role].procedure ? 200 : 403
+      );
+      expect(await read(deskConsent), `${role}, desk consent`).toBe(expected[role].desk ? 200 : 403);
+      const search = await asUser(h.app, who, { method: 'GET', url: 'Consent?_count=100' });
+      expect(search.status).toBe(200);
+      expect(idsOf(search.body).sort(), role).toEqual(
+        [...(expected[role].procedure ? [procedureConsent] : []), deskConsent].sort()
+      );
     }
   });
 
@@ -743,6 +795,12 @@ describe.each(testEngines())('restricted charts and emergency access [%s]', (eng
 
 // Keeps the test honest about the groups it samples: each sample belongs to its group.
 describe('the samples', () => {
+  it('no document category is both administrative and clinical', () => {
+    const admin: readonly string[] = ADMIN_DOCUMENT_CATEGORIES;
+    expect(CLINICAL_DOCUMENT_CATEGORIES.filter((c) => admin.includes(c))).toEqual([]);
+    expect([...CLINICAL_DOCUMENT_CATEGORIES]).toContain('procedure-consent');
+  });
+
   it.each(GROUPS)('%s: the sample is of a type of the group, in its category', (group) => {
     const sample = SAMPLES[group]();
     const g: DataGroup = DATA_GROUPS[group];
