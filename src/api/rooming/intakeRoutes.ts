@@ -25,6 +25,7 @@ import { findById } from '../../clinic/flow/visit.js';
 import { badRequest, notFound } from '../../fhir/outcome.js';
 import { assertId, Repository } from '../../store/repository.js';
 import { auditShown, roomingContext, sendPdf, type RoomingRouteEnv } from './common.js';
+import { clinicToday } from '../../clinic/recall/clinicZone.js';
 
 function query(request: FastifyRequest): Record<string, unknown> {
   return (request.query ?? {}) as Record<string, unknown>;
@@ -155,7 +156,7 @@ export function registerIntakeRoutes({ app, env, baseUrl }: RoomingRouteEnv): vo
     const id = idOf(request);
     const date =
       query(request).date === undefined
-        ? env.now().toISOString().slice(0, 10)
+        ? await clinicToday(env.db, ctx.practiceId, env.now())
         : parseDate(query(request).date, 'date');
     const patient = await findById<{ resourceType: 'Patient'; birthDate?: string }>(
       env.db,

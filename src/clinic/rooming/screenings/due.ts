@@ -1,3 +1,4 @@
+import { localDate } from '../../flow/visit.js';
 import type { RequestContext } from '../../../store/context.js';
 import type { SqlConnection } from '../../../store/db.js';
 import type { RoomingVisit } from '../visit.js';
@@ -15,21 +16,24 @@ export interface DueScreening {
   reason: string;
 }
 
-/** Age in whole years on `at` (birthday rule: not yet a year older before the birthday). */
-export function ageInYears(birthDate: string | undefined, at: Date): number | undefined {
+/**
+ * Age in whole years on the clinic's calendar date of `at` (birthday rule: not yet a year older before the
+ * birthday). The date is taken in `timeZone` (the visit's clinic), so the age does not turn at UTC midnight.
+ */
+export function ageInYears(birthDate: string | undefined, at: Date, timeZone = 'UTC'): number | undefined {
   const m = birthDate ? /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(birthDate) : null;
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2] ?? '1'), Number(m[3] ?? '1')];
-  let age = at.getUTCFullYear() - y;
-  const month = at.getUTCMonth() + 1;
-  if (month < mo || (month === mo && at.getUTCDate() < d)) age -= 1;
-  return age;
+  const [ty, tm, td] = localDate(at, timeZone).split('-').map(Number);
+  const age = ty - y;
+  return tm < mo || (tm === mo && td < d) ? age - 1 : age;
 }
 
-/** The instant 12 calendar months before `now`. */
+/** The instant 12 calendar months before `now` (Feb 29 goes back to Feb 28, not on to Mar 1). */
 export function yearBefore(now: Date): Date {
   const d = new Date(now.getTime());
   d.setUTCFullYear(d.getUTCFullYear() - 1);
+  if (d.getUTCMonth() !== now.getUTCMonth()) d.setUTCDate(0);
   return d;
 }
 
@@ -58,11 +62,11 @@ const RULES: { id: ScreeningId; applies: (age: number) => boolean; who: string }
  * PHQ-9 is due when this visit's PHQ-2 was positive.
  */
 export function dueFrom(
-  visit: Pick<RoomingVisit, 'encounter' | 'patient'>,
+  visit: Pick<RoomingVisit, 'encounter' | 'patient'> & { timeZone?: string },
   history: readonly ScreeningRecord[],
   now: Date
 ): DueScreening[] {
-  const age = ageInYears(visit.patient.birthDate, now);
+  const age = ageInYears(visit.patient.birthDate, now, visit.timeZone);
   const encounterId = visit.encounter.id;
   const since = yearBefore(now).getTime();
   const thisVisit = history.filter((r) => r.encounterId === encounterId);

@@ -9,7 +9,7 @@ import {
 } from '../../../../src/auth/sessions.js';
 import { cosignQueue } from '../../../../src/clinic/rooming/intake/cosignQueue.js';
 import { createUser } from '../../../../src/auth/users.js';
-import { localDate } from '../../../../src/clinic/flow/visit.js';
+import { localDate, localMidnight } from '../../../../src/clinic/flow/visit.js';
 import { nextDay } from '../../../../src/clinic/rooming/gaps/huddle.js';
 import type { Database } from '../../../../src/store/db.js';
 import { signedInUser, TEST_PASSWORD, type TestUser } from '../../../authHarness.js';
@@ -476,7 +476,14 @@ describe.each(testEngines())('rooming intake, education, care gaps, huddle [%s]'
     // 2026-05-20 14:00Z is 10:00 AM in New York (EDT, UTC-4).
     const loaded = await transaction(h.app, ctx, [
       appointment('appt-huddle', new Date('2026-05-20T14:00:00Z')),
-      appointment('appt-tomorrow', new Date(Date.now() + 24 * 3600_000)),
+      // Tomorrow at 10:00 in the site's zone (24 hours from now is the same day at a DST change).
+      appointment(
+        'appt-tomorrow',
+        new Date(
+          localMidnight(nextDay(localDate(new Date(), 'America/New_York')), 'America/New_York').getTime() +
+            10 * 3600_000
+        )
+      ),
       put({
         resourceType: 'Condition',
         id: 'cond-dm',

@@ -149,7 +149,7 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
       ...e,
       extension: [
         ...(e.extension ?? []),
-        reviewed('allergies', new Date(now - 60_000)),
+        reviewed('allergies', new Date(now)), // now, not a minute ago: that is yesterday just after midnight
         reviewed('medications', new Date(now - 36 * 3_600_000)),
       ],
     }));

@@ -1,6 +1,6 @@
 import type { Encounter, Observation, Patient } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { ageInYears, dueFrom } from '../../../../src/clinic/rooming/screenings/due.js';
+import { ageInYears, dueFrom, yearBefore } from '../../../../src/clinic/rooming/screenings/due.js';
 import type { ScreeningRecord } from '../../../../src/clinic/rooming/screenings/history.js';
 import type { ScreeningId } from '../../../../src/clinic/rooming/screenings/questionnaires.js';
 
@@ -33,6 +33,19 @@ describe('age in whole years', () => {
     expect(ageInYears('2014-06-16', NOW)).toBe(11);
     expect(ageInYears('1961-06-15', NOW)).toBe(65);
     expect(ageInYears('1961-06-16', NOW)).toBe(64);
+  });
+
+  it("counts on the clinic's date: 2026-06-16T03:00Z is still June 15 in Chicago (22:00 CDT)", () => {
+    const evening = new Date('2026-06-16T03:00:00Z');
+    expect(ageInYears('1961-06-16', evening, 'America/Chicago')).toBe(64);
+    expect(ageInYears('1961-06-16', evening, 'UTC')).toBe(65);
+  });
+});
+
+describe('12 months back', () => {
+  it('Feb 29 goes back to Feb 28 of the year before, other days to the same day', () => {
+    expect(yearBefore(new Date('2028-02-29T15:00:00Z')).toISOString()).toBe('2027-02-28T15:00:00.000Z');
+    expect(yearBefore(new Date('2026-11-27T15:00:00Z')).toISOString()).toBe('2025-11-27T15:00:00.000Z');
   });
 });
 
