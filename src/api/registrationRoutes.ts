@@ -42,12 +42,16 @@ export function registerRegistrationRoutes(app: FastifyInstance, env: AuthEnv, b
 
   app.post('/api/registration/coverage', { bodyLimit: IMAGE_BODY_LIMIT }, async (request, reply) => {
     const ctx = await contextOf(request);
-    return reply.status(201).send(await captureCoverage(env.db, ctx, parseCoverage(request.body, env.now())));
+    return reply
+      .status(201)
+      .send(await captureCoverage(env.db, ctx, parseCoverage(request.body, env.now()), env.now()));
   });
 
   app.post('/api/registration/consents', { bodyLimit: IMAGE_BODY_LIMIT }, async (request, reply) => {
     const ctx = await contextOf(request);
-    return reply.status(201).send(await recordConsent(env.db, ctx, parseConsent(request.body, env.now())));
+    return reply
+      .status(201)
+      .send(await recordConsent(env.db, ctx, parseConsent(request.body, env.now()), env.now()));
   });
 
   app.post('/api/registration/merge', async (request, reply) => {

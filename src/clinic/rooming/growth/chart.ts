@@ -2,6 +2,7 @@ import { badRequest, notFound, unprocessable } from '../../../fhir/outcome.js';
 import type { RequestContext } from '../../../store/context.js';
 import type { SqlConnection } from '../../../store/db.js';
 import type { Sex } from '../model.js';
+import { clinicTimeZone } from '../../recall/clinicZone.js';
 import { ageInDays, MONTH_DAYS } from '../visit.js';
 import { historyRows, patientForVitals, patientVitalObservations, type HistoryRow } from './history.js';
 import {
@@ -111,7 +112,7 @@ export async function growthChart(
       'gender'
     );
   }
-  const days = ageInDays(patient.birthDate, now);
+  const days = ageInDays(patient.birthDate, now, await clinicTimeZone(conn, ctx.practiceId));
   if (!patient.birthDate || days === undefined || days < 0) {
     throw unprocessable('growth charts are by age: the patient has no birth date', 'birthDate');
   }

@@ -270,6 +270,8 @@ export async function siteTimeZone(
   ctx: RequestContext,
   visit: RoomingVisit
 ): Promise<string> {
+  // roomingVisitOf has read the zone (its site's, else the practice's); a visit built elsewhere may not have.
+  if (visit.timeZone) return visit.timeZone;
   const site = visit.siteId ? await findById<Location>(conn, ctx, 'Location', visit.siteId) : undefined;
   return site ? timeZoneOf(site) : 'UTC';
 }
