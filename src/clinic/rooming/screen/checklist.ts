@@ -13,7 +13,6 @@ import { findById, findReferencing, localDate, refId, timeZoneOf } from '../../f
 import {
   CHECKLIST_BY_VISIT_TYPE,
   CHECKLIST_LABELS,
-  CONSENT_CATEGORY_SYSTEM,
   HISTORY_LOINC,
   INTAKE_LOINC,
   LOINC,
@@ -26,6 +25,7 @@ import {
 import { dueFrom, yearBefore, type DueScreening } from '../screenings/due.js';
 import { screeningHistory } from '../screenings/history.js';
 import type { RoomingVisit } from '../visit.js';
+import { isProcedureConsent } from '../procedures/consent.js';
 import { handTicksOf, isHandTickable } from './handTicks.js';
 
 /**
@@ -164,12 +164,6 @@ export function consentOfEncounter(
   const doc = docId ? documents.get(docId) : undefined;
   return (doc?.context?.encounter ?? []).some(
     (e) => e.reference === encounterRef || e.reference?.endsWith(`/${encounterRef}`)
-  );
-}
-
-function isProcedureConsent(consent: Consent): boolean {
-  return (consent.category ?? []).some((c) =>
-    (c.coding ?? []).some((k) => k.system === CONSENT_CATEGORY_SYSTEM && k.code === 'procedure-consent')
   );
 }
 

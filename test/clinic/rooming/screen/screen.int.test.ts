@@ -266,7 +266,7 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
           coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'treatment' }],
         },
         category: [
-          { coding: [{ system: 'urn:medassist:document-category', code: 'consent' }] },
+          { coding: [{ system: 'urn:medassist:document-category', code: 'procedure-consent' }] },
           { coding: [{ system: 'urn:medassist:consent-type', code: 'procedure-consent' }] },
         ],
         patient: { reference: 'Patient/pat-delgado' },
@@ -526,7 +526,7 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
           coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'treatment' }],
         },
         category: [
-          { coding: [{ system: 'urn:medassist:document-category', code: 'consent' }] },
+          { coding: [{ system: 'urn:medassist:document-category', code: 'procedure-consent' }] },
           { coding: [{ system: 'urn:medassist:consent-type', code: 'procedure-consent' }] },
         ],
         patient: { reference: 'Patient/pat-delgado' },
