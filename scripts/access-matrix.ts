@@ -153,9 +153,11 @@ function markdown(): string {
       `${splitTypes.map(code).join(', ')} ${isAre(splitTypes)} split by category between the groups`,
       `${code(plainGroup)} and ${code(limitedGroup)}: a document whose \`category\` has one of the codes`,
       `${ADMIN_DOCUMENT_CATEGORIES.map(code).join(', ')} (system \`${DOCUMENT_CATEGORY_SYSTEM}\`)`,
-      `belongs to ${code(limitedGroup)} only, every other one to ${code(plainGroup)};`,
-      `${onlyLimitedTypes.map(code).join(', ')} ${isAre(onlyLimitedTypes)} reachable only with one of those`,
-      'codes. A role in both groups does with each kind what its own cell allows',
+      onlyLimitedTypes.length > 0
+        ? `belongs to ${code(limitedGroup)} only, every other one to ${code(plainGroup)}; ` +
+            `${onlyLimitedTypes.map(code).join(', ')} ${isAre(onlyLimitedTypes)} reachable only with one of those codes.`
+        : `belongs to ${code(limitedGroup)} only, every other one to ${code(plainGroup)}.`,
+      'A role in both groups does with each kind what its own cell allows',
       ...(example
         ? [
             `(${code(example)} may delete a document of ${code(plainGroup)}, its cell being`,
@@ -174,7 +176,7 @@ function markdown(): string {
       item('reading any other document of the type by id is refused with 403;'),
       item(
         'creating or updating a document without one of those codes is refused with 403, naming',
-        '`DocumentReference.category`.'
+        '`category` (`DocumentReference.category`, `Consent.category`).'
       )
     ),
     '## Restricted charts and emergency access',
