@@ -10,8 +10,15 @@
  */
 import type { AllergyIntolerance, Bundle, Encounter, MedicationStatement, Patient } from '@medplum/fhirtypes';
 import type { Locator, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
-import { expectAccessible, fhirGet, matches, useBrowser } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  expectAccessible,
+  fhirGet,
+  matches,
+  useBrowser,
+  awayFromClinicMidnight,
+  MIDNIGHT_WAIT_MS,
+} from './helpers.js';
 import { DEMO_USERS, openAs } from './signIn.js';
 
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
@@ -70,6 +77,9 @@ async function pick(page: Page, field: Locator, option: string): Promise<void> {
   await field.click();
   await page.getByRole('option', { name: option, exact: true }).click();
 }
+
+// Visits are booked for the clinic's today: never start one in the last minutes before its midnight.
+beforeEach(() => awayFromClinicMidnight(), MIDNIGHT_WAIT_MS);
 
 describe('allergies, medications, pharmacy and problems on the rooming screen', () => {
   const b = useBrowser({ viewport: { width: 1400, height: 1000 } });

@@ -13,8 +13,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
-import { ORIGIN, apiSignIn, expectAccessible, fhirGet, matches, useBrowser } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  ORIGIN,
+  apiSignIn,
+  expectAccessible,
+  fhirGet,
+  matches,
+  useBrowser,
+  awayFromClinicMidnight,
+  MIDNIGHT_WAIT_MS,
+} from './helpers.js';
 import { DEMO_USERS, sessionCookie, useSessionOf } from './signIn.js';
 import { api, apiSession, defaultSite } from './apiSession.js';
 
@@ -137,6 +146,9 @@ function section(page: Page, title: string): Locator {
 async function itemDone(page: Page, id: string): Promise<boolean> {
   return (await page.locator(`li[data-item="${id}"]`).getAttribute('data-done')) === 'true';
 }
+
+// Visits are booked for the clinic's today: never start one in the last minutes before its midnight.
+beforeEach(() => awayFromClinicMidnight(), MIDNIGHT_WAIT_MS);
 
 describe('rooming and the hand-off to the provider', () => {
   const b = useBrowser({ viewport: { width: 1440, height: 1000 } });

@@ -12,8 +12,8 @@ import { createRequire } from 'node:module';
 import type { Bundle, Communication, Patient } from '@medplum/fhirtypes';
 import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
-import { fhirGet, matches, useBrowser } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fhirGet, matches, useBrowser, awayFromClinicMidnight, MIDNIGHT_WAIT_MS } from './helpers.js';
 import { DEMO_USERS, useSessionOf } from './signIn.js';
 import { api, apiSession, defaultSite } from './apiSession.js';
 
@@ -79,6 +79,9 @@ async function expectPanelAccessible(page: Page, label: string): Promise<void> {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect.soft(serious, `axe violations on ${label}`).toEqual([]);
 }
+
+// Visits are booked for the clinic's today: never start one in the last minutes before its midnight.
+beforeEach(() => awayFromClinicMidnight(), MIDNIGHT_WAIT_MS);
 
 describe('screenings on the rooming screen', () => {
   const b = useBrowser({ viewport: { width: 1440, height: 1000 } });

@@ -9,8 +9,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Bundle, Encounter, Patient } from '@medplum/fhirtypes';
 import type { Locator, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, ORIGIN, SESSION_COOKIE, fhirGet, matches, useBrowser } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  DEMO_PASSWORD,
+  ORIGIN,
+  SESSION_COOKIE,
+  fhirGet,
+  matches,
+  useBrowser,
+  awayFromClinicMidnight,
+  MIDNIGHT_WAIT_MS,
+} from './helpers.js';
 import { DEMO_USERS, openAs } from './signIn.js';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/e2e');
@@ -64,6 +73,9 @@ async function choose(): Promise<{ patient: Patient; encounters: [string, string
 function vitalsSection(page: Page): Locator {
   return page.getByRole('region', { name: 'Vital signs and pain', exact: true });
 }
+
+// Visits are booked for the clinic's today: never start one in the last minutes before its midnight.
+beforeEach(() => awayFromClinicMidnight(), MIDNIGHT_WAIT_MS);
 
 describe('vital signs on the rooming screen', () => {
   const b = useBrowser({ viewport: { width: 1400, height: 1000 } });
