@@ -1,5 +1,5 @@
 import type { Appointment, Encounter, Patient } from '@medplum/fhirtypes';
-import { notFound } from '../../fhir/outcome.js';
+import { notFound, unprocessable } from '../../fhir/outcome.js';
 import type { RequestContext } from '../../store/context.js';
 import type { SqlConnection } from '../../store/db.js';
 import { assertId } from '../../store/repository.js';
@@ -62,20 +62,32 @@ export function ageInDays(
   return Math.round((Date.UTC(ty, tm - 1, td) - born) / DAY_MS);
 }
 
+/** Encounter statuses nothing may be documented under: the visit did not happen, or is not this patient's. */
+const CLOSED_TO_WRITES = new Set(['cancelled', 'entered-in-error']);
+
 /**
  * Reads the visit of an Encounter as the caller may see it: 404 when the Encounter or its patient is out of
- * their reach (restricted charts stay hidden), so every rooming route starts here.
+ * their reach (restricted charts stay hidden), so every rooming route starts here. With `write` (a route that
+ * documents something under the visit) a cancelled or entered-in-error visit is a 422 naming `encounter`; a
+ * finished one stays open to late entries.
  */
 export async function roomingVisitOf(
   conn: SqlConnection,
   ctx: RequestContext,
   encounterId: string,
-  now: Date
+  now: Date,
+  options: { write?: boolean } = {}
 ): Promise<RoomingVisit> {
   assertId(encounterId, 'encounterId');
   const encounter = await findById<Encounter>(conn, ctx, 'Encounter', encounterId);
   if (!encounter) {
     throw notFound(`Encounter/${encounterId} was not found`);
+  }
+  if (options.write && CLOSED_TO_WRITES.has(encounter.status)) {
+    throw unprocessable(
+      `the visit is ${encounter.status}: nothing can be documented under it`,
+      'encounter'
+    );
   }
   const patientId = refId(encounter.subject?.reference, 'Patient');
   const patient = patientId ? await findById<Patient>(conn, ctx, 'Patient', patientId) : undefined;

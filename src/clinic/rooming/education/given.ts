@@ -59,7 +59,7 @@ export function recordEducation(
   const handout = handoutById(req.handoutId);
   if (!handout) throw badRequest('handoutId must name a handout of the library', 'handoutId');
   return db.transaction(async (tx) => {
-    const visit = await roomingVisitOf(tx, ctx, encounterId, now);
+    const visit = await roomingVisitOf(tx, ctx, encounterId, now, { write: true });
     const author = authorOf(ctx);
     const title = handout[req.language].title;
     const procedure: Procedure = {

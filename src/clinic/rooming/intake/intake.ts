@@ -178,7 +178,7 @@ export function saveIntake(
   now = new Date()
 ): Promise<Observation[]> {
   return db.transaction(async (tx) => {
-    const visit = await roomingVisitOf(tx, ctx, encounterId, now);
+    const visit = await roomingVisitOf(tx, ctx, encounterId, now, { write: true });
     // Saves of one visit's intake take turns (the Encounter row's lock): two first saves at once must not
     // create two chief complaints.
     await lockCurrent(tx, ctx, 'Encounter', encounterId);

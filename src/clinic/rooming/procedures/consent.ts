@@ -37,7 +37,7 @@ import {
   DOCUMENT_CATEGORY_SYSTEM,
   PROCEDURE_CONSENT_CATEGORY,
 } from '../../../auth/accessMatrix.js';
-import { badRequest, notFound, unprocessable } from '../../../fhir/outcome.js';
+import { badRequest, notFound } from '../../../fhir/outcome.js';
 import type { RequestContext } from '../../../store/context.js';
 import type { Database, SqlConnection } from '../../../store/db.js';
 import { planCreate, Repository } from '../../../store/repository.js';
@@ -214,13 +214,7 @@ export async function recordProcedureConsent(
   now: Date
 ): Promise<RecordedProcedureConsent> {
   return db.transaction(async (tx) => {
-    const visit = await roomingVisitOf(tx, ctx, encounterId, now);
-    if (visit.encounter.status === 'cancelled' || visit.encounter.status === 'entered-in-error') {
-      throw unprocessable(
-        `the visit is ${visit.encounter.status}: no consent can be recorded for it`,
-        'encounter'
-      );
-    }
+    const visit = await roomingVisitOf(tx, ctx, encounterId, now, { write: true });
     const patientId = visit.patient.id as string;
     const providerId = input.explainedBy ?? visit.providerId;
     if (!providerId) {

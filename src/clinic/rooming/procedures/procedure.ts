@@ -307,7 +307,7 @@ export async function recordProcedure(
   now: Date
 ): Promise<Procedure> {
   return db.transaction(async (tx) => {
-    const visit = await roomingVisitOf(tx, ctx, encounterId, now);
+    const visit = await roomingVisitOf(tx, ctx, encounterId, now, { write: true });
     const patientId = visit.patient.id as string;
     const providerId = input.performerId ?? visit.providerId;
     if (!providerId) {

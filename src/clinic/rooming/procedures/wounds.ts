@@ -173,7 +173,7 @@ export async function recordWound(
   now: Date
 ): Promise<RecordedWound> {
   return db.transaction(async (tx) => {
-    const visit = await roomingVisitOf(tx, ctx, encounterId, now);
+    const visit = await roomingVisitOf(tx, ctx, encounterId, now, { write: true });
     const patientId = visit.patient.id as string;
     let bodySite: CodeableConcept | undefined = input.bodySite ? bodySiteOf(input.bodySite) : undefined;
     if (input.woundId) {

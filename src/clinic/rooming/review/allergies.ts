@@ -336,7 +336,7 @@ export function recordAllergy(
   now = new Date()
 ): Promise<AllergySaved> {
   return db.transaction(async (tx) => {
-    const visit = await roomingVisitOf(tx, ctx, encounterId, now);
+    const visit = await roomingVisitOf(tx, ctx, encounterId, now, { write: true });
     const patientId = visit.patient.id as string;
     // Serializes this patient's allergy changes (the NKDA rule reads the list, then writes).
     await lockCurrent(tx, ctx, 'Patient', patientId);

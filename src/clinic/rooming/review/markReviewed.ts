@@ -27,7 +27,7 @@ export function markReviewed(
   now: Date
 ): Promise<{ encounter: Encounter; stamp: ReviewStamp }> {
   return db.transaction(async (tx) => {
-    const visit = await roomingVisitOf(tx, ctx, encounterId, now);
+    const visit = await roomingVisitOf(tx, ctx, encounterId, now, { write: true });
     const patientId = visit.patient.id as string;
     switch (what) {
       case 'allergies': {

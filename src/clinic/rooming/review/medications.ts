@@ -305,7 +305,7 @@ export function reconcileMedications(
   now = new Date()
 ): Promise<Reconciled> {
   return db.transaction(async (tx) => {
-    const visit = await roomingVisitOf(tx, ctx, encounterId, now);
+    const visit = await roomingVisitOf(tx, ctx, encounterId, now, { write: true });
     const patientId = visit.patient.id as string;
     // One reconciliation of a patient at a time: the list read here is the list written against.
     await lockCurrent(tx, ctx, 'Patient', patientId);

@@ -132,7 +132,7 @@ export function setPreferredPharmacy(
     await patientOf(tx, ctx, patientId);
     let encounter: Encounter | undefined;
     if (req.encounterId) {
-      const visit = await roomingVisitOf(tx, ctx, req.encounterId, now);
+      const visit = await roomingVisitOf(tx, ctx, req.encounterId, now, { write: true });
       if (visit.patient.id !== patientId) {
         throw badRequest(`Encounter/${req.encounterId} is another patient's visit`, 'encounterId');
       }

@@ -47,7 +47,7 @@ export function setChecked(
 ): Promise<RoomingChecklistItem[]> {
   assertId(encounterId, 'id');
   return db.transaction(async (tx) => {
-    const visit = await roomingVisitOf(tx, ctx, encounterId, now);
+    const visit = await roomingVisitOf(tx, ctx, encounterId, now, { write: true });
     const row = await lockCurrent(tx, ctx, 'Encounter', encounterId);
     const encounter = row?.content as Encounter | undefined;
     if (!encounter || row?.deleted) {

@@ -50,7 +50,7 @@ export function readyForProvider(
 ): Promise<Ready> {
   assertId(encounterId, 'id');
   return db.transaction(async (tx) => {
-    const visit = await roomingVisitOf(tx, ctx, encounterId, now);
+    const visit = await roomingVisitOf(tx, ctx, encounterId, now, { write: true });
     if (!mayMove(visit.flowStatus, 'ready-for-provider')) {
       throw conflict(
         `a visit that is "${FLOW_STATUS_LABELS[visit.flowStatus]}" cannot move to "${FLOW_STATUS_LABELS['ready-for-provider']}"`,

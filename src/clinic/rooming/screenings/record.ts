@@ -107,7 +107,7 @@ export async function recordScreening(
     assertAllowed(ctx.principal, 'create', 'Observation');
   }
   return db.transaction(async (tx) => {
-    const visit = await roomingVisitOf(tx, ctx, encounterId, now);
+    const visit = await roomingVisitOf(tx, ctx, encounterId, now, { write: true });
     if (id === 'pregnancy' && visit.sex === 'male') {
       throw badRequest('pregnancy status does not apply to this patient', 'screening');
     }

@@ -380,7 +380,7 @@ export async function recordVitals(
     // Saves for one visit serialize on its Encounter row: two at once cannot both send the notice. The lock
     // reads nothing; roomingVisitOf reads the Encounter once, as the caller may see it (404 otherwise).
     await lockRow(tx, ctx, 'Encounter', encounterId);
-    const visit = await roomingVisitOf(tx, ctx, encounterId, now);
+    const visit = await roomingVisitOf(tx, ctx, encounterId, now, { write: true });
     checkImpossible(input, measured, visit.ageDays);
     const patientId = visit.patient.id as string;
 
