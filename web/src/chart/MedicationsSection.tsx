@@ -1,6 +1,8 @@
+import { Text } from '@mantine/core';
 import type { MedicationStatement } from '@medplum/fhirtypes';
 import { useMedications } from '../fhir/queries';
 import { conceptText, formatDate } from '../patient/display';
+import { isNoMedications } from '../patient/medicationSummary';
 import { ChartSection } from './ChartSection';
 import { DataTable } from './DataTable';
 
@@ -12,27 +14,39 @@ function medicationName(statement: MedicationStatement): string {
   );
 }
 
-/** Current medications (MedicationStatement active, intended or on hold). */
+/** Current medications (MedicationStatement active, intended or on hold); "takes none" is said as such. */
 export function MedicationsSection({ patientId }: { patientId: string }) {
   const medications = useMedications(patientId);
   return (
     <ChartSection title="Medications" query={medications} empty="No medications recorded">
-      {(list) => (
-        <DataTable
-          columns={['Medication', 'How taken', 'Since']}
-          rows={list.map((m, i) => ({
-            key: m.id ?? String(i),
-            cells: [
-              medicationName(m),
-              m.dosage
-                ?.map((d) => d.text)
-                .filter(Boolean)
-                .join('; ') ?? '',
-              formatDate(m.effectivePeriod?.start ?? m.effectiveDateTime ?? m.dateAsserted),
-            ],
-          }))}
-        />
-      )}
+      {(all) => {
+        const list = all.filter((m) => !isNoMedications(m));
+        const none = all.find(isNoMedications);
+        if (list.length === 0 && none) {
+          return (
+            <Text size="sm">
+              No current medications
+              {none.dateAsserted ? ` (recorded ${formatDate(none.dateAsserted)})` : ''}
+            </Text>
+          );
+        }
+        return (
+          <DataTable
+            columns={['Medication', 'How taken', 'Since']}
+            rows={list.map((m, i) => ({
+              key: m.id ?? String(i),
+              cells: [
+                medicationName(m),
+                m.dosage
+                  ?.map((d) => d.text)
+                  .filter(Boolean)
+                  .join('; ') ?? '',
+                formatDate(m.effectivePeriod?.start ?? m.effectiveDateTime ?? m.dateAsserted),
+              ],
+            }))}
+          />
+        );
+      }}
     </ChartSection>
   );
 }

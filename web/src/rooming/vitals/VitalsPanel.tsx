@@ -386,17 +386,20 @@ export function VitalsPanel({ visit, onSaved }: RoomingPanelProps) {
                 error={fieldError('oxygenSaturation.oxygenFlow')}
               />
             )}
-            <NumberInput
-              label="Pain (0-10)"
-              hideControls
-              allowDecimal={false}
-              min={0}
-              max={10}
-              w={100}
-              value={form.pain}
-              onChange={(v) => set('pain', num(v))}
-              error={fieldError('pain')}
-            />
+            {/* 0-10 is the patient's own rating: not asked under 3 years (the checklist has no pain item). */}
+            {!underThree && (
+              <NumberInput
+                label="Pain (0-10)"
+                hideControls
+                allowDecimal={false}
+                min={0}
+                max={10}
+                w={100}
+                value={form.pain}
+                onChange={(v) => set('pain', num(v))}
+                error={fieldError('pain')}
+              />
+            )}
           </Group>
 
           <Group gap="xs" align="flex-start" wrap="wrap">
