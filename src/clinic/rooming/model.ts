@@ -74,7 +74,10 @@ export const HISTORY_LOINC = {
 export const EXT = 'https://medassist.dev/fhir/StructureDefinition';
 /** A review stamp on the Encounter (see the header). */
 export const REVIEWED_URL = `${EXT}/rooming-reviewed`;
-/** Checklist items ticked by hand on the Encounter: one extension per item, valueCode a CHECKLIST_ITEMS id. */
+/**
+ * The first form of a tick by hand (valueCode only, no author): read for data written before
+ * screen/handTicks.ts HAND_TICK_URL (item, by, at), never written now.
+ */
 export const CHECKED_URL = `${EXT}/rooming-checked`;
 /** The patient's preferred pharmacy on the Patient: valueReference to an Organization, or display only. */
 export const PREFERRED_PHARMACY_URL = `${EXT}/preferred-pharmacy`;
