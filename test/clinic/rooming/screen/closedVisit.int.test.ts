@@ -1,31 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Role } from '../../../../src/auth/accessMatrix.js';
-import { createSession, DEFAULT_SESSION_LIMITS, loadSession } from '../../../../src/auth/sessions.js';
-import { createUser } from '../../../../src/auth/users.js';
-import type { Database } from '../../../../src/store/db.js';
-import { signedInUser, TEST_PASSWORD, type TestUser } from '../../../authHarness.js';
-import { fhir, newPractice, testEngines, useEngine, type TestContext } from '../../../harness.js';
-import { clinic, get, goodCheckIn, MA, post } from '../../flow/fixtures.js';
-
-/** A signed-in user linked to a Practitioner (authorOf names the Practitioner). */
-async function staff(
-  db: Database,
-  ctx: TestContext,
-  roles: Role[],
-  practitionerId: string
-): Promise<TestUser> {
-  const user = await createUser(db, ctx.practiceId, {
-    username: `${roles[0]}-${randomUUID().slice(0, 8)}`,
-    displayName: `Test ${roles[0]}`,
-    roles,
-    password: TEST_PASSWORD,
-    practitionerId,
-  });
-  const { token, id } = await createSession(db, user, 'signed-in', { now: new Date() });
-  const active = await loadSession(db, token, DEFAULT_SESSION_LIMITS, new Date(), false);
-  return { user, token, csrf: active.session.csrf_token, sessionId: id };
-}
+import { fhir, testEngines, useEngine, type TestContext } from '../../../harness.js';
+import { get, post } from '../../flow/fixtures.js';
+import { roomedVisit } from './helpers.js';
 
 /**
  * Nothing is documented under a visit that did not happen (cancelled) or is not this patient's
@@ -35,15 +11,7 @@ async function staff(
 describe.each(testEngines())('rooming writes on a closed visit [%s]', (engine) => {
   const h = useEngine(engine);
 
-  async function setUp() {
-    const ctx = await newPractice(h.db, 'closed-visit');
-    await clinic(h.app, ctx);
-    const desk = await signedInUser(h.db, ctx, ['front-desk']);
-    const ma = await staff(h.db, ctx, ['medical-assistant'], MA);
-    const checkIn = await post(h.app, desk, '/api/flow/check-in', goodCheckIn());
-    expect(checkIn.status, checkIn.text).toBe(201);
-    return { ctx, ma, encounterId: checkIn.body.encounter.id as string };
-  }
+  const setUp = () => roomedVisit(h.app, h.db);
 
   async function setStatus(ctx: TestContext, encounterId: string, status: string): Promise<void> {
     const current = await fhir(h.app, ctx, { method: 'GET', url: `Encounter/${encounterId}` });
