@@ -69,7 +69,7 @@ const CLOSED_TO_WRITES = new Set(['cancelled', 'entered-in-error']);
  * Reads the visit of an Encounter as the caller may see it: 404 when the Encounter or its patient is out of
  * their reach (restricted charts stay hidden), so every rooming route starts here. With `write` (a route that
  * documents something under the visit) a cancelled or entered-in-error visit is a 422 naming `encounter`; a
- * finished one stays open to late entries.
+ * finished one, or one the patient left without being seen, stays open to late entries.
  */
 export async function roomingVisitOf(
   conn: SqlConnection,
@@ -83,11 +83,14 @@ export async function roomingVisitOf(
   if (!encounter) {
     throw notFound(`Encounter/${encounterId} was not found`);
   }
-  if (options.write && CLOSED_TO_WRITES.has(encounter.status)) {
-    throw unprocessable(
-      `the visit is ${encounter.status}: nothing can be documented under it`,
-      'encounter'
-    );
+  // A patient who left without being seen (the board cancels the Encounter) may have had vitals or a
+  // screening taken first: what was measured is still charted, and a critical value still reaches the provider.
+  if (
+    options.write &&
+    CLOSED_TO_WRITES.has(encounter.status) &&
+    flowStatusOf(encounter) !== 'left-without-being-seen'
+  ) {
+    throw unprocessable(`the visit is ${encounter.status}: nothing can be documented under it`, 'encounter');
   }
   const patientId = refId(encounter.subject?.reference, 'Patient');
   const patient = patientId ? await findById<Patient>(conn, ctx, 'Patient', patientId) : undefined;

@@ -112,7 +112,8 @@ export async function growthChart(
       'gender'
     );
   }
-  const days = ageInDays(patient.birthDate, now, await clinicTimeZone(conn, ctx.practiceId));
+  const timeZone = await clinicTimeZone(conn, ctx.practiceId);
+  const days = ageInDays(patient.birthDate, now, timeZone);
   if (!patient.birthDate || days === undefined || days < 0) {
     throw unprocessable('growth charts are by age: the patient has no birth date', 'birthDate');
   }
@@ -120,7 +121,8 @@ export async function growthChart(
   const kind = parseChartKind(chartParam, ageMonths);
   const chart = chartReference(kind, sex, ageMonths);
   if (!chart) throw notFound(`the reference data of the ${kind} chart is not installed (reference/growth)`);
-  const rows = historyRows(await patientVitalObservations(conn, ctx, patientId), patient.birthDate).reverse();
+  const observations = await patientVitalObservations(conn, ctx, patientId);
+  const rows = historyRows(observations, patient.birthDate, timeZone).reverse();
   const points: GrowthPoint[] = [];
   for (const row of rows) {
     const xy = pointOf(kind, row);

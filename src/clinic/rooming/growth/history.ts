@@ -8,6 +8,7 @@ import { assertId } from '../../../store/repository.js';
 import { SqlParams } from '../../../store/search/sqlParams.js';
 import { findById } from '../../flow/visit.js';
 import { AS_ENTERED_URL, GROWTH_LOINC, LOINC, VITAL_LOINC } from '../model.js';
+import { clinicTimeZone } from '../../recall/clinicZone.js';
 import { ageInDays, MONTH_DAYS } from '../visit.js';
 
 /**
@@ -241,7 +242,11 @@ export async function patientVitalObservations(
 }
 
 /** Groups the Observations into measurement sets: one per visit (Encounter), else one per instant. */
-export function historyRows(observations: readonly Observation[], birthDate?: string): HistoryRow[] {
+export function historyRows(
+  observations: readonly Observation[],
+  birthDate?: string,
+  timeZone = 'UTC'
+): HistoryRow[] {
   const sorted = [...observations].sort(
     (a, b) =>
       (a.effectiveDateTime ?? '').localeCompare(b.effectiveDateTime ?? '') ||
@@ -261,7 +266,7 @@ export function historyRows(observations: readonly Observation[], birthDate?: st
     let row = sets.get(key);
     if (!row) {
       const date = obs.effectiveDateTime as string;
-      const days = ageInDays(birthDate, new Date(date));
+      const days = ageInDays(birthDate, new Date(date), timeZone);
       row = {
         date,
         ...(encounterId ? { encounterId } : {}),
@@ -295,6 +300,6 @@ export async function vitalsHistory(
     patientId,
     ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
     ...(patient.gender ? { gender: patient.gender } : {}),
-    rows: historyRows(observations, patient.birthDate),
+    rows: historyRows(observations, patient.birthDate, await clinicTimeZone(conn, ctx.practiceId)),
   };
 }

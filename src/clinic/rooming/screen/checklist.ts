@@ -26,6 +26,7 @@ import { dueFrom, yearBefore, type DueScreening } from '../screenings/due.js';
 import { screeningHistory } from '../screenings/history.js';
 import type { RoomingVisit } from '../visit.js';
 import { isProcedureConsent } from '../procedures/consent.js';
+import { allergyListAnswered } from '../review/allergies.js';
 import { handTicksOf, isHandTickable } from './handTicks.js';
 
 /**
@@ -178,6 +179,11 @@ export interface VisitRecords {
    * (the window and the records of screenings/due.ts, which then does not offer the form again).
    */
   fallRiskScreenedAt?: string;
+  /**
+   * Whether the allergy list holds an active allergy or NKDA now (review/allergies.ts). A "reviewed" stamp on
+   * a list emptied since (its NKDA entered in error) does not count. Undefined: not read (item not listed).
+   */
+  allergiesAnswered?: boolean;
 }
 
 /** The consent that stands: the newest by Consent.dateTime (then by meta.lastUpdated). */
@@ -249,12 +255,16 @@ export async function visitRecords(
       (r) => r.id === 'fall-risk' && r.encounterId !== visit.encounter.id && new Date(r.at).getTime() > since
     )?.at;
   }
+  const allergiesAnswered = items.includes('allergies')
+    ? await allergyListAnswered(conn, ctx, visit.patient.id as string)
+    : undefined;
   return {
     observations,
     responses,
     consents,
     screenings,
     ...(fallRiskScreenedAt ? { fallRiskScreenedAt } : {}),
+    ...(allergiesAnswered === undefined ? {} : { allergiesAnswered }),
   };
 }
 
@@ -344,7 +354,10 @@ export function buildChecklist(
       case 'medications':
       case 'pharmacy': {
         const stamp = stamps.get(id);
-        if (stamp && localDate(stamp.at, timeZone) === today) {
+        if (id === 'allergies' && records.allergiesAnswered === false) {
+          // Stamped before the list lost its last entry: reviewed no longer says anything true.
+          detail = 'Nothing on the allergy list: record NKDA or an allergy';
+        } else if (stamp && localDate(stamp.at, timeZone) === today) {
           done = true;
           detail = `Reviewed today${stamp.by ? ` by ${stamp.by}` : ''}`;
         } else if (stamp) {

@@ -53,6 +53,7 @@ import {
   type VitalReading,
 } from './read.js';
 import { bmiOf, convert, lengthInCm, temperatureInCel, weightInKg, type Measured } from './units.js';
+import { yearBefore } from '../screenings/due.js';
 
 /**
  * Saving a set of vital signs (POST /api/rooming/encounters/:id/vitals), in one transaction: checks, one
@@ -347,13 +348,6 @@ async function lockRow(tx: SqlConnection, ctx: RequestContext, type: string, id:
     [ctx.practiceId, type, id]
   );
   return result.rows[0]?.open ?? false;
-}
-
-/** The first instant of the 12 months before `now` (the same calendar day a year earlier). */
-function yearBefore(now: Date): Date {
-  const since = new Date(now.getTime());
-  since.setUTCFullYear(since.getUTCFullYear() - 1);
-  return since;
 }
 
 /** 20 years in the mean months of the growth references (CDC: BMI-for-age to 20 years, then adult BMI). */

@@ -55,6 +55,20 @@ describe.each(testEngines())('rooming writes on a closed visit [%s]', (engine) =
     });
   }
 
+  it('a patient who left without being seen after rooming: what was measured is still charted', async () => {
+    const { ctx, ma, encounterId } = await setUp();
+    const left = await post(h.app, ma, '/api/flow/appointments/appt-1/left-without-being-seen', {
+      reason: 'could not wait',
+    });
+    expect(left.status, left.text).toBe(200);
+    expect((await fhir(h.app, ctx, { method: 'GET', url: `Encounter/${encounterId}` })).body.status).toBe(
+      'cancelled'
+    );
+    const vitals = await post(h.app, ma, `/api/rooming/encounters/${encounterId}/vitals`, { heartRate: 72 });
+    expect(vitals.status, vitals.text).toBe(201);
+    expect(await count(ctx, `Observation?encounter=Encounter/${encounterId}`)).toBe(1);
+  });
+
   it('a finished visit stays open to a late entry', async () => {
     const { ctx, ma, encounterId } = await setUp();
     await setStatus(ctx, encounterId, 'finished');

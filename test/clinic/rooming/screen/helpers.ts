@@ -105,3 +105,31 @@ export async function auditCount(db: Database, ctx: TestContext, category: strin
   );
   return result.rows[0]?.n ?? 0;
 }
+
+/** A "no known drug allergies" entry (SNOMED 409137002) for the fixtures' patient: a list "allergies reviewed" can stamp. */
+export function nkdaEntry() {
+  return {
+    resource: {
+      resourceType: 'AllergyIntolerance',
+      patient: { reference: `Patient/${PATIENT}` },
+      clinicalStatus: {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' },
+        ],
+      },
+      verificationStatus: {
+        coding: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification',
+            code: 'confirmed',
+          },
+        ],
+      },
+      category: ['medication'],
+      code: {
+        coding: [{ system: 'http://snomed.info/sct', code: '409137002', display: 'No known drug allergy' }],
+      },
+    },
+    request: { method: 'POST', url: 'AllergyIntolerance' },
+  };
+}

@@ -5,7 +5,7 @@ import { fhir, testEngines, useEngine, type TestContext } from '../../../harness
 import { dueScreenings } from '../../../../src/clinic/rooming/screenings/due.js';
 import { roomingVisitOf } from '../../../../src/clinic/rooming/visit.js';
 import { appointment, get, patient, post, PROVIDER, SITE } from '../../flow/fixtures.js';
-import { auditCount, linkedUser, load, observation, roomedVisit } from './helpers.js';
+import { auditCount, linkedUser, load, nkdaEntry, observation, roomedVisit } from './helpers.js';
 
 const REVIEWED_URL = 'https://medassist.dev/fhir/StructureDefinition/rooming-reviewed';
 const NOTICE = 'urn:medassist:notice';
@@ -145,6 +145,7 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
 
     // Reviews: allergies today (done), medications yesterday (not done: last reviewed), newest wins.
     const now = Date.now();
+    await load(h.app, ctx, [nkdaEntry()]); // "reviewed" needs a list that says something
     await editEncounter(ctx, encounterId, (e) => ({
       ...e,
       extension: [
@@ -465,6 +466,7 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
       observation(encounterId, '82810-3', {}),
     ]);
     const at = new Date();
+    await load(h.app, ctx, [nkdaEntry()]); // "reviewed" needs a list that says something
     await editEncounter(ctx, encounterId, (e) => ({
       ...e,
       extension: [
@@ -557,6 +559,7 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
       observation(encounterId, '8661-1', {}),
     ]);
     const at = new Date();
+    await load(h.app, ctx, [nkdaEntry()]); // "reviewed" needs a list that says something
     await editEncounter(ctx, encounterId, (e) => ({
       ...e,
       extension: [...(e.extension ?? []), reviewed('allergies', at), reviewed('medications', at)],
