@@ -1,7 +1,8 @@
 import { Text } from '@mantine/core';
 import type { MedicationStatement } from '@medplum/fhirtypes';
 import { useMedications } from '../fhir/queries';
-import { conceptText, formatDate } from '../patient/display';
+import { useClinicTimeZone } from '../app/SiteContext';
+import { conceptText, formatDateTime } from '../patient/display';
 import { isNoMedications } from '../patient/medicationSummary';
 import { ChartSection } from './ChartSection';
 import { DataTable } from './DataTable';
@@ -17,6 +18,7 @@ function medicationName(statement: MedicationStatement): string {
 /** Current medications (MedicationStatement active, intended or on hold); "takes none" is said as such. */
 export function MedicationsSection({ patientId }: { patientId: string }) {
   const medications = useMedications(patientId);
+  const timeZone = useClinicTimeZone();
   return (
     <ChartSection title="Medications" query={medications} empty="No medications recorded">
       {(all) => {
@@ -26,7 +28,7 @@ export function MedicationsSection({ patientId }: { patientId: string }) {
           return (
             <Text size="sm">
               No current medications
-              {none.dateAsserted ? ` (recorded ${formatDate(none.dateAsserted)})` : ''}
+              {none.dateAsserted ? ` (recorded ${formatDateTime(none.dateAsserted, false, timeZone)})` : ''}
             </Text>
           );
         }
@@ -41,7 +43,11 @@ export function MedicationsSection({ patientId }: { patientId: string }) {
                   ?.map((d) => d.text)
                   .filter(Boolean)
                   .join('; ') ?? '',
-                formatDate(m.effectivePeriod?.start ?? m.effectiveDateTime ?? m.dateAsserted),
+                formatDateTime(
+                  m.effectivePeriod?.start ?? m.effectiveDateTime ?? m.dateAsserted,
+                  false,
+                  timeZone
+                ),
               ],
             }))}
           />

@@ -4,20 +4,14 @@ import { useId } from 'react';
 import { QueryState } from '../ui/QueryState';
 import { useConsents, useCoverages } from './deskApi';
 import { MergeSection } from './MergeSection';
-
-const CONSENT_TYPE_SYSTEM = 'urn:medassist:consent-type';
+import { useClinicTimeZone } from '../app/SiteContext';
+import { CONSENT_TYPE_SYSTEM, consentState } from './consentState';
 
 function consentType(c: Consent): string {
   return (
     c.category?.flatMap((cat) => cat.coding ?? []).find((x) => x.system === CONSENT_TYPE_SYSTEM)?.display ??
     'Consent'
   );
-}
-
-function consentState(c: Consent, today: string): 'valid' | 'expired' | 'inactive' {
-  if (c.status !== 'active') return 'inactive';
-  const end = c.provision?.period?.end;
-  return end && end < today ? 'expired' : 'valid';
 }
 
 function copay(c: Coverage): string {
@@ -31,7 +25,8 @@ export function DeskSection({ patientId }: { patientId: string }) {
   const headingId = useId();
   const coverages = useCoverages(patientId);
   const consents = useConsents(patientId);
-  const today = new Date().toISOString().slice(0, 10);
+  const timeZone = useClinicTimeZone();
+  const now = new Date();
   return (
     <Paper component="section" aria-labelledby={headingId} p="sm">
       <Title order={2} id={headingId} mb={6}>
@@ -80,7 +75,7 @@ export function DeskSection({ patientId }: { patientId: string }) {
               </Table.Thead>
               <Table.Tbody>
                 {list.map((c) => {
-                  const state = consentState(c, today);
+                  const state = consentState(c, now, timeZone);
                   return (
                     <Table.Tr key={c.id}>
                       <Table.Td>{consentType(c)}</Table.Td>

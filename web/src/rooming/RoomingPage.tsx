@@ -286,7 +286,7 @@ export default function RoomingPage() {
                     )}
                   </Group>
                   <Box>
-                    <Panel visit={visit} onSaved={refresh} />
+                    <Panel visit={visit} onSaved={refresh} checklistItems={checklist.map((i) => i.id)} />
                   </Box>
                 </Paper>
               );

@@ -32,4 +32,6 @@ export interface ChecklistItemView {
 export interface RoomingPanelProps {
   visit: RoomingVisitView;
   onSaved?: () => void;
+  /** The ids of the visit's checklist items (the server's rules by type and age), when the page has them. */
+  checklistItems?: readonly string[];
 }

@@ -17,6 +17,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { FhirError } from '../../fhir/FhirError';
 import { usePractice } from '../../fhir/queries';
+import { useClinicTimeZone } from '../../app/SiteContext';
+import { formatDateTime } from '../../patient/display';
 import { fieldErrorMessage } from '../../ui/FieldError';
 import { FormErrors } from '../../ui/FormErrors';
 import { Tag } from '../../ui/Tag';
@@ -129,7 +131,7 @@ function ReadingsTable({ readings }: { readings: VitalReading[] }) {
  * Vital-sign entry (imperial or metric) with the server's safety checks: field errors next to the field, the
  * weight-change question, the critical-value banner, BMI after saving, and the visit's readings with flags.
  */
-export function VitalsPanel({ visit, onSaved }: RoomingPanelProps) {
+export function VitalsPanel({ visit, onSaved, checklistItems }: RoomingPanelProps) {
   const practice = usePractice();
   const queryClient = useQueryClient();
   const readings = useVisitVitals(visit.encounterId);
@@ -141,6 +143,7 @@ export function VitalsPanel({ visit, onSaved }: RoomingPanelProps) {
   const save = useAction((confirm: string[]) => saveVitals(visit.encounterId, toRequest(form, confirm)));
   const error = question ? undefined : save.error;
   const underThree = visit.patient.ageMonths !== undefined && visit.patient.ageMonths < 36;
+  const timeZone = useClinicTimeZone();
   const imperial = form.units === 'imperial';
 
   const set = <K extends keyof VitalsForm>(key: K, value: VitalsForm[K]) => {
@@ -217,7 +220,7 @@ export function VitalsPanel({ visit, onSaved }: RoomingPanelProps) {
         <Text size="sm" data-testid="vitals-bmi">
           BMI {saved.bmi.value} kg/m²
           {saved.bmi.heightFrom === 'earlier visit'
-            ? ` (with the height of ${saved.bmi.heightTaken ? new Date(saved.bmi.heightTaken).toLocaleDateString() : 'an earlier visit'})`
+            ? ` (with the height of ${saved.bmi.heightTaken ? formatDateTime(saved.bmi.heightTaken, false, timeZone) : 'an earlier visit'})`
             : ''}
         </Text>
       )}
@@ -386,8 +389,9 @@ export function VitalsPanel({ visit, onSaved }: RoomingPanelProps) {
                 error={fieldError('oxygenSaturation.oxygenFlow')}
               />
             )}
-            {/* 0-10 is the patient's own rating: not asked under 3 years (the checklist has no pain item). */}
-            {!underThree && (
+            {/* 0-10 is the patient's own rating: not asked under 3 years, unless the checklist (whole years on
+                the clinic's date) asks for it: on a third birthday days / 30.4375 can still be under 36. */}
+            {(!underThree || checklistItems?.includes('pain')) && (
               <NumberInput
                 label="Pain (0-10)"
                 hideControls
