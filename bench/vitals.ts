@@ -85,7 +85,12 @@ async function seed(db: Database, practiceId: string, now: Date): Promise<void> 
   };
   const rand = prng(6);
   const resources: Resource[] = [
-    { resourceType: 'Location', id: 'bench-site', name: 'Bench clinic' },
+    {
+      resourceType: 'Location',
+      id: 'bench-site',
+      name: 'Bench clinic',
+      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/timezone', valueCode: 'America/Chicago' }],
+    },
     { resourceType: 'Practitioner', id: 'bench-prov', name: [{ family: 'Provider' }] },
     { resourceType: 'Practitioner', id: 'bench-ma', name: [{ family: 'Assistant' }] },
   ];
