@@ -30,6 +30,7 @@ import {
   useVisitConsents,
   type ConsentRequest,
 } from './proceduresApi';
+import { useClinicTimeZone } from '../../app/SiteContext';
 
 /** Every field the server may name; the rest of its messages show at the top of the form. */
 const FIELDS = [
@@ -57,6 +58,7 @@ function openPdf(url: string) {
  * (or representative's) and the witness's signatures, consent or refusal, then "Print consent".
  */
 export function ConsentPanel({ visit, onSaved }: RoomingPanelProps) {
+  const timeZone = useClinicTimeZone();
   const practice = usePractice();
   const queryClient = useQueryClient();
   const catalog = useProcedureCatalog();
@@ -129,7 +131,7 @@ export function ConsentPanel({ visit, onSaved }: RoomingPanelProps) {
                   </Tag>
                 </Table.Td>
                 <Table.Td>{c.signedBy}</Table.Td>
-                <Table.Td>{whenWords(c.signedAt)}</Table.Td>
+                <Table.Td>{whenWords(c.signedAt, timeZone)}</Table.Td>
                 <Table.Td>
                   <Anchor
                     component="button"

@@ -29,6 +29,8 @@ import {
   woundsKey,
   type WoundRequest,
 } from './proceduresApi';
+import { useClinicTimeZone } from '../../app/SiteContext';
+import { formatDateTime } from '../../patient/display';
 
 const FIELDS = [
   'woundId',
@@ -52,6 +54,7 @@ type Photo = PickedPhoto;
 
 /** One wound measurement: a new wound (body site) or a wound followed from an earlier visit, size, description, photos. */
 export function WoundForm({ visit, onSaved }: { visit: RoomingVisitView; onSaved?: () => void }) {
+  const timeZone = useClinicTimeZone();
   const practice = usePractice();
   const queryClient = useQueryClient();
   const catalog = useProcedureCatalog();
@@ -142,7 +145,7 @@ export function WoundForm({ visit, onSaved }: { visit: RoomingVisitView; onSaved
               { value: 'new', label: 'New wound' },
               ...known.map((s) => ({
                 value: s.woundId,
-                label: `${s.bodySite || 'Wound'} (since ${new Date(s.firstRecorded).toLocaleDateString()})`,
+                label: `${s.bodySite || 'Wound'} (since ${formatDateTime(s.firstRecorded, false, timeZone)})`,
               })),
             ]}
             value={woundId ?? 'new'}

@@ -2,6 +2,7 @@ import { Anchor, Group, Image, Paper, Stack, Table, Text, Title } from '@mantine
 import { QueryState } from '../../ui/QueryState';
 import { changeTone, changeWords, sizeWords, whenWords } from './procedureModel';
 import { mediaUrl, useWoundSeries, type WoundSeries } from './proceduresApi';
+import { useClinicTimeZone } from '../../app/SiteContext';
 
 /** teal.9 and red.9 keep 4.5:1 on white and on the striped rows (green.9 does not); the sign says it too. */
 const TONE_COLOR = { good: 'teal.9', bad: 'red.9', neutral: 'dark.6' } as const;
@@ -15,6 +16,7 @@ function Change({ pct, label }: { pct: number | null; label: string }) {
 }
 
 function OneWound({ wound }: { wound: WoundSeries }) {
+  const timeZone = useClinicTimeZone();
   return (
     <Paper withBorder p="sm">
       <Stack gap="xs">
@@ -36,7 +38,7 @@ function OneWound({ wound }: { wound: WoundSeries }) {
           <Table.Tbody>
             {wound.measurements.map((m) => (
               <Table.Tr key={m.observationId}>
-                <Table.Td>{whenWords(m.at)}</Table.Td>
+                <Table.Td>{whenWords(m.at, timeZone)}</Table.Td>
                 <Table.Td>{sizeWords(m)}</Table.Td>
                 <Table.Td>{m.areaMm2} mm²</Table.Td>
                 <Table.Td>
@@ -62,7 +64,7 @@ function OneWound({ wound }: { wound: WoundSeries }) {
                   <Anchor href={mediaUrl(photo)} target="_blank" rel="noopener">
                     <Image
                       src={mediaUrl(photo)}
-                      alt={`Wound photo ${i + 1}, ${whenWords(m.at)}`}
+                      alt={`Wound photo ${i + 1}, ${whenWords(m.at, timeZone)}`}
                       w={140}
                       h={105}
                       fit="cover"
@@ -70,7 +72,7 @@ function OneWound({ wound }: { wound: WoundSeries }) {
                     />
                   </Anchor>
                   <Text size="xs" c="dimmed">
-                    {whenWords(m.at)}
+                    {whenWords(m.at, timeZone)}
                   </Text>
                 </Stack>
               ))

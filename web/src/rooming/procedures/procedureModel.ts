@@ -97,9 +97,9 @@ export function codedOf(choice: string | null, text: string): { code?: string; t
   return { text: text.trim() };
 }
 
-/** A local date and time for the history ("Nov 27, 2026, 9:41 AM"). */
-export function whenWords(iso: string, locale = 'en-US'): string {
+/** A date and time in the clinic's zone for the history ("Nov 27, 2026, 9:41 AM"; the browser's if none). */
+export function whenWords(iso: string, timeZone?: string, locale = 'en-US'): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  return d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
 }

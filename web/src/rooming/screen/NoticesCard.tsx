@@ -4,6 +4,7 @@ import { formatTime } from '../../patient/display';
 import { Tag } from '../../ui/Tag';
 import type { NoticeView } from './roomingApi';
 import { noticeKindWords, priorityWords } from './screenModel';
+import { useClinicTimeZone } from '../../app/SiteContext';
 
 /** Open notices to the provider about this visit; a provider acknowledges them here. */
 export function NoticesCard({
@@ -19,6 +20,7 @@ export function NoticesCard({
   onAcknowledge: (notice: NoticeView) => void;
   title?: string;
 }) {
+  const timeZone = useClinicTimeZone();
   return (
     <Paper p="sm" withBorder aria-labelledby="rooming-notices-title" component="section">
       <Stack gap="xs">
@@ -57,7 +59,7 @@ export function NoticesCard({
                       <Text size="xs" c="dimmed">
                         {notice.text}
                         {notice.sent
-                          ? ` (${formatTime(notice.sent)}${notice.from ? `, ${notice.from}` : ''})`
+                          ? ` (${formatTime(notice.sent, timeZone)}${notice.from ? `, ${notice.from}` : ''})`
                           : ''}
                       </Text>
                     </Stack>

@@ -18,7 +18,7 @@ import { useState } from 'react';
 import { FhirError } from '../../fhir/FhirError';
 import { usePractice } from '../../fhir/queries';
 import { useClinicTimeZone } from '../../app/SiteContext';
-import { formatDateTime } from '../../patient/display';
+import { formatDateTime, formatTime } from '../../patient/display';
 import { fieldErrorMessage } from '../../ui/FieldError';
 import { FormErrors } from '../../ui/FormErrors';
 import { Tag } from '../../ui/Tag';
@@ -82,6 +82,7 @@ function num(value: string | number | bigint): string {
 
 /** The visit's readings with their flags. */
 function ReadingsTable({ readings }: { readings: VitalReading[] }) {
+  const timeZone = useClinicTimeZone();
   if (readings.length === 0) {
     return (
       <Text size="sm" c="dimmed">
@@ -102,11 +103,7 @@ function ReadingsTable({ readings }: { readings: VitalReading[] }) {
       <Table.Tbody>
         {readings.map((r) => (
           <Table.Tr key={r.id} data-testid={`vital-${r.sign}`}>
-            <Table.Td>
-              {r.effective
-                ? new Date(r.effective).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' })
-                : ''}
-            </Table.Td>
+            <Table.Td>{r.effective ? formatTime(r.effective, timeZone) : ''}</Table.Td>
             <Table.Td>{SIGN_WORDS[r.sign] ?? r.display}</Table.Td>
             <Table.Td>
               {readingWords(r)}
