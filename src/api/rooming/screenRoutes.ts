@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/principal.js';
 import { assertAllowed } from '../../auth/policy.js';
 import { localDate } from '../../clinic/flow/visit.js';
-import { roomingChecklist, siteTimeZone } from '../../clinic/rooming/screen/checklist.js';
+import { roomingChecklist } from '../../clinic/rooming/screen/checklist.js';
 import { parseChecked, setChecked } from '../../clinic/rooming/screen/checked.js';
 import {
   acknowledgeNotice,
@@ -34,16 +34,15 @@ export function registerRoomingScreenRoutes({ app, env, baseUrl }: RoomingRouteE
     const ctx = await context(request);
     const now = env.now();
     const visit = await roomingVisitOf(env.db, ctx, request.params.id, now);
-    const timeZone = await siteTimeZone(env.db, ctx, visit);
-    const view = await visitView(env.db, ctx, visit, timeZone, now);
-    const checklist = await roomingChecklist(env.db, ctx, visit, now, timeZone);
+    const view = await visitView(env.db, ctx, visit, visit.timeZone, now);
+    const checklist = await roomingChecklist(env.db, ctx, visit, now);
     const notices = await visitNotices(env.db, ctx, request.params.id);
     await auditShown(
       env,
       ctx.principal,
       [visit.patient.id as string],
       'rooming checklist',
-      `rooming screen of Encounter/${request.params.id} on ${localDate(now, timeZone)}`
+      `rooming screen of Encounter/${request.params.id} on ${localDate(now, visit.timeZone)}`
     );
     return reply.send({ visit: view, checklist, notices });
   });

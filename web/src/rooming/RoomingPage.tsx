@@ -136,17 +136,21 @@ export default function RoomingPage() {
   const consents = useVisitConsents(encounterId);
 
   const patientId = screen.data?.visit.patient.id;
-  // A save in one panel can change what another shows (a PHQ-2 closes a care gap, vitals add a trend point):
-  // the checklist, the notices, the care gaps and the patient's data are read again.
-  const refresh = useCallback(() => {
+  // The site's flow stream says when a visit there changed (a move, a notice sent or acknowledged): the
+  // checklist and the notices are read again, so a notice sent from another screen shows at once. Only these:
+  // every change at the site must not reload this patient's whole chart.
+  const refreshScreen = useCallback(() => {
     void queryClient.invalidateQueries({ queryKey: roomingScreenKey(practice, encounterId) });
     void queryClient.invalidateQueries({ queryKey: myNoticesKey(practice) });
+  }, [queryClient, practice, encounterId]);
+  useFlowStream(screen.data?.visit.siteId, refreshScreen);
+  // A save in one panel can change what another shows (a PHQ-2 closes a care gap, vitals add a trend point):
+  // after a save the care gaps and the patient's data are read again too.
+  const refresh = useCallback(() => {
+    refreshScreen();
     void queryClient.invalidateQueries({ queryKey: [...keys.practice(practice), 'care-gaps'] });
     if (patientId) void queryClient.invalidateQueries({ queryKey: keys.patient(practice, patientId) });
-  }, [queryClient, practice, encounterId, patientId]);
-  // The site's flow stream says when a visit there changed (a move, a notice sent or acknowledged): the
-  // screen re-reads, so a notice sent from another screen shows at once.
-  useFlowStream(screen.data?.visit.siteId, refresh);
+  }, [refreshScreen, queryClient, practice, patientId]);
 
   const act = async (key: string, request: () => Promise<unknown>): Promise<boolean> => {
     setBusy(key);

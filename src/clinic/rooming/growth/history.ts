@@ -266,7 +266,7 @@ export function historyRows(
     let row = sets.get(key);
     if (!row) {
       const date = obs.effectiveDateTime as string;
-      const days = ageInDays(birthDate, new Date(date), timeZone);
+      const days = ageInDays(birthDate, date, timeZone);
       row = {
         date,
         ...(encounterId ? { encounterId } : {}),

@@ -43,7 +43,7 @@ import type { Database, SqlConnection } from '../../../store/db.js';
 import { planCreate, Repository } from '../../../store/repository.js';
 import { applyWrites, type PendingWrite } from '../../../store/writes.js';
 import { displayName } from '../../flow/board.js';
-import { findById, findReferencing, refId, timeZoneOf } from '../../flow/visit.js';
+import { findById, findReferencing, refId } from '../../flow/visit.js';
 import { asBody, id as idOf, oneOf, optionalBody, optionalText, text } from '../../registration/input.js';
 import { authorOf } from '../author.js';
 import { CONSENT_CATEGORY_SYSTEM, LOINC } from '../model.js';
@@ -228,7 +228,7 @@ export async function recordProcedureConsent(
       throw badRequest(`explainedBy: Practitioner/${providerId} was not found`, 'explainedBy');
     }
     const site = visit.siteId ? await findById<Location>(tx, ctx, 'Location', visit.siteId) : undefined;
-    const timeZone = site ? timeZoneOf(site) : 'UTC';
+    const { timeZone } = visit;
     const at = now.toISOString();
     const author = authorOf(ctx);
     const procedure = conceptOf(input.procedure, PROCEDURE_CATALOG);

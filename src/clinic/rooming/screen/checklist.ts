@@ -3,13 +3,12 @@ import type {
   DocumentReference,
   Encounter,
   Extension,
-  Location,
   Observation,
   QuestionnaireResponse,
 } from '@medplum/fhirtypes';
 import type { RequestContext } from '../../../store/context.js';
 import type { SqlConnection } from '../../../store/db.js';
-import { findById, findReferencing, localDate, refId, timeZoneOf } from '../../flow/visit.js';
+import { findById, findReferencing, localDate, refId } from '../../flow/visit.js';
 import {
   CHECKLIST_BY_VISIT_TYPE,
   CHECKLIST_LABELS,
@@ -22,7 +21,7 @@ import {
   type ChecklistItemId,
   type ReviewKind,
 } from '../model.js';
-import { dueFrom, yearBefore, type DueScreening } from '../screenings/due.js';
+import { dueFrom, recentScreening, yearBefore, type DueScreening } from '../screenings/due.js';
 import { screeningHistory } from '../screenings/history.js';
 import type { RoomingVisit } from '../visit.js';
 import { isProcedureConsent } from '../procedures/consent.js';
@@ -249,10 +248,11 @@ export async function visitRecords(
   if (items.includes('screenings') || items.includes('fall-risk')) {
     const history = await screeningHistory(conn, ctx, visit.patient.id as string);
     if (items.includes('screenings')) screenings = dueFrom(visit, history, now);
-    const since = yearBefore(now).getTime();
-    // Newest first (screeningHistory's order); the same test as dueFrom's "recent".
-    fallRiskScreenedAt = history.find(
-      (r) => r.id === 'fall-risk' && r.encounterId !== visit.encounter.id && new Date(r.at).getTime() > since
+    fallRiskScreenedAt = recentScreening(
+      history,
+      'fall-risk',
+      visit.encounter.id,
+      yearBefore(now).getTime()
     )?.at;
   }
   const allergiesAnswered = items.includes('allergies')
@@ -266,18 +266,6 @@ export async function visitRecords(
     ...(fallRiskScreenedAt ? { fallRiskScreenedAt } : {}),
     ...(allergiesAnswered === undefined ? {} : { allergiesAnswered }),
   };
-}
-
-/** The clinic's local date now and the date of a stamp, for "reviewed today". */
-export async function siteTimeZone(
-  conn: SqlConnection,
-  ctx: RequestContext,
-  visit: RoomingVisit
-): Promise<string> {
-  // roomingVisitOf has read the zone (its site's, else the practice's); a visit built elsewhere may not have.
-  if (visit.timeZone) return visit.timeZone;
-  const site = visit.siteId ? await findById<Location>(conn, ctx, 'Location', visit.siteId) : undefined;
-  return site ? timeZoneOf(site) : 'UTC';
 }
 
 const list = (words: string[]): string => words.join(', ');
@@ -431,15 +419,14 @@ export interface ChecklistInputs {
   timeZone: string;
 }
 
-/** Reads the checklist's inputs once (`knownTimeZone`: the clinic's zone, when already read). */
+/** Reads the checklist's inputs once; dates are taken in the visit's zone (roomingVisitOf read it). */
 export async function checklistInputs(
   conn: SqlConnection,
   ctx: RequestContext,
   visit: RoomingVisit,
-  now: Date,
-  knownTimeZone?: string
+  now: Date
 ): Promise<ChecklistInputs> {
-  const timeZone = knownTimeZone ?? (await siteTimeZone(conn, ctx, visit));
+  const { timeZone } = visit;
   const today = localDate(now, timeZone);
   const ageYears = ageInYears(visit.patient.birthDate, today);
   const items = applicableItems(visit.visitType.code, { gender: visit.patient.gender, ageYears });
@@ -447,14 +434,13 @@ export async function checklistInputs(
   return { records, today, timeZone };
 }
 
-/** The checklist of a visit as the caller may see it (`knownTimeZone`: the clinic's zone, when already read). */
+/** The checklist of a visit as the caller may see it. */
 export async function roomingChecklist(
   conn: SqlConnection,
   ctx: RequestContext,
   visit: RoomingVisit,
-  now: Date,
-  knownTimeZone?: string
+  now: Date
 ): Promise<RoomingChecklistItem[]> {
-  const { records, today, timeZone } = await checklistInputs(conn, ctx, visit, now, knownTimeZone);
+  const { records, today, timeZone } = await checklistInputs(conn, ctx, visit, now);
   return buildChecklist(visit, records, today, timeZone);
 }

@@ -56,6 +56,22 @@ const RULES: { id: ScreeningId; applies: (age: number) => boolean; who: string }
 ];
 
 /**
+ * The newest screening of another visit that counts for `id` (a PHQ-9 counts for the PHQ-2) after `since`
+ * (the 12-month window), from a history newest first (screeningHistory): the one rule dueFrom and the
+ * checklist's fall-risk item both go by.
+ */
+export function recentScreening(
+  history: readonly ScreeningRecord[],
+  id: ScreeningId,
+  encounterId: string | undefined,
+  since: number
+): ScreeningRecord | undefined {
+  return history.find(
+    (r) => r.encounterId !== encounterId && COUNTS_FOR[id].includes(r.id) && new Date(r.at).getTime() > since
+  );
+}
+
+/**
  * The due screenings from the visit and the patient's screening history (pure; dueScreenings reads the
  * history): a screening is due when the rule's age applies and none (or, for depression, no PHQ-2 or PHQ-9)
  * was done in the last 12 months before this visit; `done` when it was completed in this encounter. The
@@ -85,13 +101,7 @@ export function dueFrom(
       // A PHQ-9 this visit is the depression screening: no PHQ-2 needed.
       continue;
     }
-    const recent = history.some(
-      (r) =>
-        r.encounterId !== encounterId &&
-        COUNTS_FOR[rule.id].includes(r.id) &&
-        new Date(r.at).getTime() > since
-    );
-    if (!recent) {
+    if (!recentScreening(history, rule.id, encounterId, since)) {
       list.push({ id: rule.id, title, done: false, reason: `${rule.who}: none in the last 12 months` });
     }
   }

@@ -50,8 +50,6 @@ const FIELDS = [
   'photos[2]',
 ];
 
-type Photo = PickedPhoto;
-
 /** One wound measurement: a new wound (body site) or a wound followed from an earlier visit, size, description, photos. */
 export function WoundForm({ visit, onSaved }: { visit: RoomingVisitView; onSaved?: () => void }) {
   const timeZone = useClinicTimeZone();
@@ -69,7 +67,7 @@ export function WoundForm({ visit, onSaved }: { visit: RoomingVisitView; onSaved
   const [appearance, setAppearance] = useState('');
   const [drainage, setDrainage] = useState('');
   const [edges, setEdges] = useState('');
-  const [photos, setPhotos] = useState<Photo[]>([]);
+  const [photos, setPhotos] = useState<PickedPhoto[]>([]);
   const [photoError, setPhotoError] = useState<string | undefined>();
   const action = useAction((body: WoundRequest) => saveWound(visit.encounterId, body));
   const e = (field: string) => fieldErrorMessage(action.error, field);

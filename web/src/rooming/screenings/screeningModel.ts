@@ -98,10 +98,6 @@ export function isScored(form: ScreeningForm): boolean {
 }
 
 /**
- * Pregnancy status applies to a patient who is not male, aged 12 to 50 (src/clinic/rooming/model.ts
- * checklist rule); age in months as the rooming screen gives it (12 y = 144 mo, 51 y = 612 mo).
- */
-/**
  * Tobacco use is asked from 12 years (144 months; the due rule of src/clinic/rooming/screenings/due.ts and the
  * checklist), or when the age is unknown.
  */
@@ -109,6 +105,10 @@ export function tobaccoApplies(ageMonths: number | undefined): boolean {
   return ageMonths === undefined || ageMonths >= 144;
 }
 
+/**
+ * Pregnancy status applies to a patient who is not male, aged 12 to 50 (src/clinic/rooming/model.ts
+ * checklist rule); age in months as the rooming screen gives it (12 y = 144 mo, 51 y = 612 mo).
+ */
 export function pregnancyApplies(gender: string | undefined, ageMonths: number | undefined): boolean {
   if (gender === 'male' || ageMonths === undefined) return false;
   return ageMonths >= 144 && ageMonths < 612;
