@@ -25,7 +25,7 @@ import { findById } from '../../clinic/flow/visit.js';
 import { badRequest, notFound } from '../../fhir/outcome.js';
 import { assertId, Repository } from '../../store/repository.js';
 import { auditShown, roomingContext, sendPdf, type RoomingRouteEnv } from './common.js';
-import { clinicToday } from '../../clinic/recall/clinicZone.js';
+import { clinicToday } from '../../clinic/flow/clinicZone.js';
 
 function query(request: FastifyRequest): Record<string, unknown> {
   return (request.query ?? {}) as Record<string, unknown>;

@@ -14,10 +14,11 @@ import type { RequestContext } from '../../store/context.js';
 import type { Database, SqlConnection } from '../../store/db.js';
 import { assertId, lockCurrent, planCreate, Repository, updateIn } from '../../store/repository.js';
 import { applyWrites } from '../../store/writes.js';
-import { siteOrPracticeTimeZone } from '../recall/clinicZone.js';
+import { siteOrPracticeTimeZone } from './clinicZone.js';
 import { parsePayment, receiptNumberOf, recordPayment, type Payment } from './payments.js';
 import { FLOW_FLAG_URL, FLOW_FLAGS, VERIFIED_URL, type FlowFlag } from './status.js';
 import {
+  addMonths,
   byOf,
   findReferencing,
   localDate,
@@ -333,10 +334,8 @@ export interface CheckInNeeds {
 
 /** The same month and day `years` calendar years later, the month's last day when it has fewer days. */
 export function addYears(date: string, years: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  // Day 0 of the next month is the last day of month m (Feb 29 + 1 year is Feb 28, not Mar 1).
-  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
-  return new Date(Date.UTC(y + years, m - 1, Math.min(d, last))).toISOString().slice(0, 10);
+  // Feb 29 + 1 year is Feb 28, not Mar 1.
+  return addMonths(date, 12 * years);
 }
 
 const DATE_ONLY = /^\d{4}(-\d{2}(-\d{2})?)?$/;

@@ -7,8 +7,8 @@ import { assertId, lockCurrent, Repository } from '../../store/repository.js';
 import { moveIn } from './moveVisit.js';
 import { parsePayment, paymentsOf, receiptNumberOf, recordPayment, type Payment } from './payments.js';
 import { followUpOf } from './followUp.js';
-import { siteOrPracticeTimeZone } from '../recall/clinicZone.js';
-import { byOf, findReferencing, flowStatusOf, localDate, participantOf, refId } from './visit.js';
+import { siteOrPracticeTimeZone } from './clinicZone.js';
+import { addDays, byOf, findReferencing, flowStatusOf, localDate, participantOf, refId } from './visit.js';
 
 /**
  * Check-out (docs/front-desk-api.md): the follow-up the provider asked for is booked, any balance is paid,
@@ -50,12 +50,6 @@ async function balanceOf(
   const total = paid.reduce((sum, p) => sum + (p.amount?.value ?? 0), 0);
   return { due: Math.max(0, Math.round((copay - total) * 100) / 100), paid };
 }
-
-/** The calendar day `days` after a YYYY-MM-DD date. */
-const addDays = (date: string, days: number): string => {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-};
 
 export interface CheckOutInfo {
   followUp?: { text: string; visitType: string; withinDays: number };

@@ -94,11 +94,26 @@ export function localMidnight(date: string, timeZone: string): Date {
   return new Date(ms);
 }
 
+/** The calendar day `days` after (negative: before) a YYYY-MM-DD date (decision 0017: never 24-hour steps). */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** The day `months` calendar months before (negative) or after `date`, clamped to the month's last day. */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = index - year * 12;
+  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const day = Math.min(d, last);
+  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 /** [start, end) of a local day, in UTC. */
 export function dayRange(date: string, timeZone: string): { start: Date; end: Date } {
-  const [y, m, d] = date.split('-').map(Number);
-  const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-  return { start: localMidnight(date, timeZone), end: localMidnight(next, timeZone) };
+  return { start: localMidnight(date, timeZone), end: localMidnight(addDays(date, 1), timeZone) };
 }
 
 /** Checks a YYYY-MM-DD date. */

@@ -10,8 +10,8 @@ import { applyWrites } from '../../store/writes.js';
 import { VISIT_TYPE_SYSTEM, visitTypeOf } from '../reminders/facts.js';
 import { COMMUNICATION_CATEGORY_SYSTEM, mediumOf } from '../reminders/outbox.js';
 import { FOLLOW_UP_URL } from '../flow/status.js';
-import { localDate } from '../flow/visit.js';
-import { clinicTimeZone } from './clinicZone.js';
+import { addDays, localDate } from '../flow/visit.js';
+import { clinicTimeZone } from '../flow/clinicZone.js';
 
 /**
  * The recall list: patients a provider asked to see again who have no visit booked for it. A follow-up
@@ -102,8 +102,6 @@ const NOT_A_VISIT = new Set(['cancelled', 'noshow', 'entered-in-error', 'waitlis
 /** Days from one YYYY-MM-DD to another. */
 const daysBetween = (from: string, to: string): number =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
-const addDays = (date: string, days: number): string =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 
 /** Resources of a type the caller may see, with extra conditions over `r.content`. */
 async function visibleRows<T>(

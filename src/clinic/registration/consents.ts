@@ -7,7 +7,7 @@ import { planCreate, Repository } from '../../store/repository.js';
 import { applyWrites, type PendingWrite } from '../../store/writes.js';
 import { adminDocument } from './coverage.js';
 import { image, type ImageInput } from './images.js';
-import { clinicToday } from '../recall/clinicZone.js';
+import { clinicToday } from '../flow/clinicZone.js';
 import { asBody, date, id, oneOf, optionalBody, text, todayOf } from './input.js';
 
 /**

@@ -18,7 +18,7 @@ import {
   text,
   todayOf,
 } from './input.js';
-import { clinicToday } from '../recall/clinicZone.js';
+import { clinicToday } from '../flow/clinicZone.js';
 import { displayName } from './matches.js';
 
 /**

@@ -126,7 +126,7 @@ export function money(value: unknown, field: string): number {
 /**
  * The latest date it can be anywhere now (UTC+14), "YYYY-MM-DD": what "not in the future" compares a
  * clinic's local date with, whatever the clinic's zone. Defaults (a consent signed "today") are the
- * clinic's local date (clinicToday, src/clinic/recall/clinicZone.ts) when the desk sends none.
+ * clinic's local date (clinicToday, src/clinic/flow/clinicZone.ts) when the desk sends none.
  */
 export function todayOf(now: Date): string {
   return new Date(now.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);

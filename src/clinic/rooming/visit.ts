@@ -4,7 +4,7 @@ import type { RequestContext } from '../../store/context.js';
 import type { SqlConnection } from '../../store/db.js';
 import { assertId } from '../../store/repository.js';
 import { findById, flowStatusOf, localDate, participantOf, refId, visitTypeOf } from '../flow/visit.js';
-import { siteOrPracticeTimeZone } from '../recall/clinicZone.js';
+import { siteOrPracticeTimeZone } from '../flow/clinicZone.js';
 import type { FlowStatus } from '../flow/status.js';
 import type { Sex } from './model.js';
 

@@ -6,7 +6,7 @@ import type { SqlConnection } from '../../../store/db.js';
 import { SqlParams } from '../../../store/search/sqlParams.js';
 import { SYSTEM, NO_KNOWN_DRUG_ALLERGY } from '../../demo/codes.js';
 import { refId } from '../../flow/visit.js';
-import { clinicTimeZone } from '../../recall/clinicZone.js';
+import { clinicTimeZone } from '../../flow/clinicZone.js';
 import {
   BP_LOINC,
   dayOf,

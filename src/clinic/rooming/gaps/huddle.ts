@@ -4,7 +4,7 @@ import type { RequestContext } from '../../../store/context.js';
 import type { SqlConnection } from '../../../store/db.js';
 import { Repository } from '../../../store/repository.js';
 import { flowBoard } from '../../flow/board.js';
-import { localDate, timeZoneOf } from '../../flow/visit.js';
+import { addDays, localDate, timeZoneOf } from '../../flow/visit.js';
 import { FlowPdf, wrap } from '../education/pdfLayout.js';
 import { patientRecords } from './facts.js';
 import { careGaps, type CareGap } from './rules.js';
@@ -37,8 +37,7 @@ export interface HuddleSheet {
 
 /** The day after `date` (YYYY-MM-DD). */
 export function nextDay(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  return addDays(date, 1);
 }
 
 /** Builds the huddle sheet of a site for a local date (default: tomorrow in the site's time zone). */

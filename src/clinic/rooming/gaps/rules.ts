@@ -9,7 +9,7 @@
  * dated by the clinic's calendar: an instant is the local day it fell on in the clinic's zone (dayOf).
  */
 import { SYSTEM } from '../../demo/codes.js';
-import { localDate } from '../../flow/visit.js';
+import { addMonths, localDate } from '../../flow/visit.js';
 
 export const GAP_IDS = [
   'blood-pressure',
@@ -147,16 +147,7 @@ export const GAP_RULES: Record<GapId, { title: string; rule: string }> = {
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The day `months` calendar months before (negative) or after `date`, clamped to the month's last day. */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const index = y * 12 + (m - 1) + months;
-  const year = Math.floor(index / 12);
-  const month = index - year * 12;
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  const day = Math.min(d, last);
-  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
+export { addMonths };
 
 /** Whole years of age on `date` (the birthday itself counts). Partial birth dates take the first day. */
 export function ageOn(birthDate: string | undefined, date: string): number | undefined {

@@ -2,7 +2,7 @@ import { badRequest, notFound, unprocessable } from '../../../fhir/outcome.js';
 import type { RequestContext } from '../../../store/context.js';
 import type { SqlConnection } from '../../../store/db.js';
 import type { Sex } from '../model.js';
-import { clinicTimeZone } from '../../recall/clinicZone.js';
+import { clinicTimeZone } from '../../flow/clinicZone.js';
 import { ageInDays, MONTH_DAYS } from '../visit.js';
 import { historyRows, patientForVitals, patientVitalObservations, type HistoryRow } from './history.js';
 import {

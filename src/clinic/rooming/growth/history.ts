@@ -8,7 +8,7 @@ import { assertId } from '../../../store/repository.js';
 import { SqlParams } from '../../../store/search/sqlParams.js';
 import { findById } from '../../flow/visit.js';
 import { AS_ENTERED_URL, GROWTH_LOINC, LOINC, VITAL_LOINC } from '../model.js';
-import { clinicTimeZone } from '../../recall/clinicZone.js';
+import { clinicTimeZone } from '../../flow/clinicZone.js';
 import { ageInDays, MONTH_DAYS } from '../visit.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Location } from '@medplum/fhirtypes';
 import type { RequestContext } from '../../store/context.js';
 import type { SqlConnection } from '../../store/db.js';
-import { findById, localDate, TIMEZONE_URL, timeZoneOf } from '../flow/visit.js';
+import { findById, localDate, TIMEZONE_URL, timeZoneOf } from './visit.js';
 
 /**
  * The practice's time zone, for clinic dates that have no visit site at hand (the recall list, a chart's
