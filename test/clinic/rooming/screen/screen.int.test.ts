@@ -27,6 +27,22 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
   const screen = (who: Parameters<typeof get>[1], encounterId: string) =>
     get(h.app, who, `/api/rooming/encounters/${encounterId}`);
 
+  /** The vital signs, pain and chief complaint of a complete rooming (values do not matter to the checklist). */
+  const vitalsPainAndComplaint = (encounterId: string) =>
+    ['85354-9', '8867-4', '8310-5', '29463-7', '72514-3', '8661-1'].map((code) =>
+      observation(encounterId, code, {})
+    );
+
+  /** Review stamps of today, on a list that holds NKDA ("reviewed" needs a list that says something). */
+  async function stampReviews(ctx: TestContext, encounterId: string, what: string[]): Promise<void> {
+    const at = new Date();
+    await load(h.app, ctx, [nkdaEntry()]);
+    await editEncounter(ctx, encounterId, (e) => ({
+      ...e,
+      extension: [...(e.extension ?? []), ...what.map((w) => reviewed(w, at))],
+    }));
+  }
+
   async function editEncounter(ctx: TestContext, id: string, change: (e: Encounter) => Encounter) {
     const current = await fhir(h.app, ctx, { method: 'GET', url: `Encounter/${id}` });
     const res = await fhir(h.app, ctx, { method: 'PUT', url: `Encounter/${id}`, body: change(current.body) });
@@ -456,26 +472,11 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
       ).status
     ).toBe(200);
     await load(h.app, ctx, [
-      observation(encounterId, '85354-9', {}),
-      observation(encounterId, '8867-4', {}),
-      observation(encounterId, '8310-5', {}),
-      observation(encounterId, '29463-7', {}),
-      observation(encounterId, '72514-3', {}),
-      observation(encounterId, '8661-1', {}),
+      ...vitalsPainAndComplaint(encounterId),
       // Pregnancy status: the fixture's patient (46, no gender on record) is asked.
       observation(encounterId, '82810-3', {}),
     ]);
-    const at = new Date();
-    await load(h.app, ctx, [nkdaEntry()]); // "reviewed" needs a list that says something
-    await editEncounter(ctx, encounterId, (e) => ({
-      ...e,
-      extension: [
-        ...(e.extension ?? []),
-        reviewed('allergies', at),
-        reviewed('medications', at),
-        reviewed('pharmacy', at),
-      ],
-    }));
+    await stampReviews(ctx, encounterId, ['allergies', 'medications', 'pharmacy']);
     // Screenings due (part E) are ticked by hand here so the test does not depend on its rules.
     if (await screeningsDue(ctx, encounterId)) {
       await post(h.app, ma, `/api/rooming/encounters/${encounterId}/checked`, {
@@ -551,19 +552,9 @@ describe.each(testEngines())('rooming screen: checklist, ready for provider, not
     await load(h.app, ctx, [
       consent('consent-a', new Date(now - 10 * 60_000).toISOString(), 'deny'),
       consent('consent-b', new Date(now - 30 * 60_000).toISOString(), 'permit'),
-      observation(encounterId, '85354-9', {}),
-      observation(encounterId, '8867-4', {}),
-      observation(encounterId, '8310-5', {}),
-      observation(encounterId, '29463-7', {}),
-      observation(encounterId, '72514-3', {}),
-      observation(encounterId, '8661-1', {}),
+      ...vitalsPainAndComplaint(encounterId),
     ]);
-    const at = new Date();
-    await load(h.app, ctx, [nkdaEntry()]); // "reviewed" needs a list that says something
-    await editEncounter(ctx, encounterId, (e) => ({
-      ...e,
-      extension: [...(e.extension ?? []), reviewed('allergies', at), reviewed('medications', at)],
-    }));
+    await stampReviews(ctx, encounterId, ['allergies', 'medications']);
     const checklist = (await screen(ma, encounterId)).body.checklist as {
       id: string;
       done: boolean;
